@@ -1,0 +1,77 @@
+// swift-tools-version: 6.1
+//
+// StackKit: the storage, paging, jobs, retrieval and bookkeeping layer of an
+// OpenAI-compatible AI stack, as small independent SwiftPM modules.
+//
+// Layout (see CONTRIBUTING.md): libraries under Modules/<Name>, executables
+// under Tools/<name>, one test target per library under Tests/<Name>Tests.
+// Every target names its `path:` because none of these are SwiftPM defaults.
+
+import PackageDescription
+
+// MARK: - Dependencies, each named once
+
+let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "StackKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "StorageRefs", targets: ["StorageRefs"]),
+        .executable(name: "stackkit", targets: ["stackkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: Core
+        .target(
+            name: "StorageRefs",
+            dependencies: [yams, logging],
+            path: "Modules/StorageRefs"
+        ),
+
+        // MARK: Tools
+        .target(
+            name: "StackKitCommands",
+            dependencies: ["StorageRefs", argumentParser],
+            path: "Tools/StackKitCommands"
+        ),
+        .executableTarget(
+            name: "stackkit",
+            dependencies: ["StackKitCommands"],
+            path: "Tools/stackkit"
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "StorageRefsTests",
+            dependencies: ["StorageRefs"],
+            path: "Tests/StorageRefsTests"
+        ),
+        .testTarget(
+            name: "StackKitCommandsTests",
+            dependencies: ["StackKitCommands", "StorageRefs"],
+            path: "Tests/StackKitCommandsTests"
+        ),
+    ]
+)
+
+// MARK: - Settings shared by every target (as in swift-log's Package.swift)
+
+for target in package.targets where [.executable, .test, .regular].contains(target.type) {
+    var settings = target.swiftSettings ?? []
+    // Swift 6 language mode (strict concurrency) is the default for tools 6.x; state it anyway.
+    settings.append(.swiftLanguageMode(.v6))
+    // Require `any` for existential types.
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    // A file sees only the members of modules it imports itself.
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    // `public import` only where a module's types appear in our public API.
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}
