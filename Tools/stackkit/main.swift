@@ -1,1 +1,3 @@
-print("placeholder")
+import StackKitCommands
+
+await StackKitCommand.runAndExit()

@@ -77,7 +77,7 @@ public struct TableSchema: Hashable, Sendable {
                 }
             }
         }
-        let keyCount = self.columns.count(where: \.isPrimaryKey)
+        let keyCount = self.columns.filter(\.isPrimaryKey).count
         guard keyCount == 1 else {
             throw StorageError(
                 code: .invalidSchema,
