@@ -95,7 +95,9 @@ struct JSONValueTests {
 
     @Test func literals() {
         let value: JSONValue = ["a": 1, "a2": 1.0, "b": "s", "c": [true, nil]]
-        #expect(value == .object(["a": .int(1), "a2": .double(1), "b": .string("s"), "c": .array([.bool(true), .null])]))
+        #expect(
+            value == .object(["a": .int(1), "a2": .double(1), "b": .string("s"), "c": .array([.bool(true), .null])])
+        )
         let duplicate: JSONValue = ["k": 1, "k": 2]
         #expect(duplicate["k"] == 2)
     }

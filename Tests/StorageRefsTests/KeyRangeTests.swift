@@ -94,7 +94,11 @@ struct KeyRangeTests {
         #expect(KeyRange.utf8Precedes(first, second))
 
         let sorted = ["b", "\u{E9}a", "e\u{301}x", "a"].sorted(by: KeyRange.utf8Precedes)
-        #expect(sorted.map { Array($0.utf8) } == [Array("a".utf8), Array("b".utf8), Array("e\u{301}x".utf8), Array("\u{E9}a".utf8)])
+        #expect(
+            sorted.map { Array($0.utf8) } == [
+                Array("a".utf8), Array("b".utf8), Array("e\u{301}x".utf8), Array("\u{E9}a".utf8),
+            ]
+        )
     }
 
     @Test func compareUTF8() {

@@ -62,12 +62,35 @@ struct SQLIdentifierTests {
     @Test func columnTypes() {
         #expect(ColumnType(rawValue: "INTEGER") == .integer)
         #expect(ColumnType(rawValue: "integer") == nil)
-        #expect(ColumnType.allCases.map(\.description) == ["INTEGER", "STRING", "TEXT", "FLOAT", "BOOLEAN", "JSON", "DATETIME"])
+        #expect(
+            ColumnType.allCases.map(\.description) == [
+                "INTEGER", "STRING", "TEXT", "FLOAT", "BOOLEAN", "JSON", "DATETIME",
+            ]
+        )
         #expect(ColumnType.float.accepts(.integer(1)))
         #expect(!ColumnType.integer.accepts(.float(1)))
         #expect(ColumnType.text.accepts("x"))
         #expect(ColumnType.json.accepts(.json(.null)))
         #expect(!ColumnType.json.accepts("x"))
         #expect(ColumnType.boolean.accepts(.null))
+    }
+}
+
+struct StorageErrorDescriptionTests {
+    struct Secretive: Error {
+        var text: String
+    }
+
+    @Test func descriptionLeavesOutTheCause() {
+        let error = StorageError(
+            code: .connectionFailed,
+            message: "cannot reach db",
+            cause: Secretive(text: "password=hunter2")
+        )
+        #expect(error.description == "connectionFailed: cannot reach db")
+        #expect(!String(describing: error).contains("hunter2"))
+        #expect(error.debugDescription.contains("hunter2"))
+        #expect(error.location.file.hasSuffix("SQLIdentifierTests.swift"))
+        #expect(error.code != .closed)
     }
 }

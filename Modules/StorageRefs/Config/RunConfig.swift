@@ -99,10 +99,8 @@ public struct RunConfig: Sendable {
                 issues.append(ConfigIssue(path: path, problem: "is a store config from before named backends and is ignored; run `stackkit migrate` or move it under storage"))
                 continue
             }
-            Self.collectReferences(in: entry.value, at: path, substitution: substitution, decoder: &decoder, into: &found, issues: &issues)
-        }
-        for (path, reference) in found where !broken.contains(reference.backend) {
-            issues += storage.check(reference, at: path)
+            let context = ReferenceScan(storage: storage, brokenBackends: broken, substitution: substitution)
+            context.collectReferences(in: entry.value, at: path, decoder: &decoder, into: &found, issues: &issues)
         }
 
         guard issues.isEmpty else {
@@ -119,9 +117,17 @@ public struct RunConfig: Sendable {
         return storage.storeReferences.contains { $0.path == issue.path && broken.contains($0.reference.backend) }
     }
 
-    /// Finds store references (and legacy inline store blocks) anywhere under `node`.
-    private static func collectReferences(
-        in node: ConfigNode, at path: ConfigPath, substitution: EnvironmentSubstitution,
+}
+
+/// Finds and checks store references (and legacy inline store blocks) outside the storage section.
+private struct ReferenceScan {
+    let storage: StorageConfig
+    let brokenBackends: Set<String>
+    let substitution: EnvironmentSubstitution
+
+    /// Walks `node`, appending each reference found to `found` and its problems (in document order) to `issues`.
+    func collectReferences(
+        in node: ConfigNode, at path: ConfigPath,
         decoder: inout StorageConfigDecoder, into found: inout [(ConfigPath, StoreReference)], issues: inout [ConfigIssue]
     ) {
         switch node {
@@ -129,21 +135,25 @@ public struct RunConfig: Sendable {
             return
         case .sequence(let items):
             for (index, item) in items.enumerated() {
-                collectReferences(in: item, at: path.appending(index: index), substitution: substitution,
-                                  decoder: &decoder, into: &found, issues: &issues)
+                collectReferences(in: item, at: path.appending(index: index), decoder: &decoder, into: &found, issues: &issues)
             }
         case .mapping(let entries):
             let keys = Set(entries.map(\.key))
             if keys.contains("backend"), keys.isSubset(of: LegacyStoreKeys.referenceKeys),
                keys.contains("namespace") != keys.contains("table_name") {
                 let resolved = substitution.resolve(node, at: path, issues: &issues)
+                var reference: StoreReference?
                 if keys.contains("namespace") {
-                    if let reference = decoder.decodeKVReference(resolved, at: path) { found.append((path, .keyValue(reference))) }
-                } else if let reference = decoder.decodeSQLReference(
-                    .mapping((resolved.entries ?? []).filter { $0.key == "backend" || $0.key == "table_name" }), at: path) {
-                    found.append((path, .table(reference)))
+                    reference = decoder.decodeKVReference(resolved, at: path).map(StoreReference.keyValue)
+                } else {
+                    let tableFields = (resolved.entries ?? []).filter { $0.key == "backend" || $0.key == "table_name" }
+                    reference = decoder.decodeSQLReference(.mapping(tableFields), at: path).map(StoreReference.table)
                 }
                 issues += decoder.takeIssues()
+                if let reference {
+                    found.append((path, reference))
+                    if !brokenBackends.contains(reference.backend) { issues += storage.check(reference, at: path) }
+                }
                 return
             }
             if let last = path.lastKey, LegacyStoreKeys.providerLevel.contains(last), keys.contains("type") {
@@ -151,8 +161,7 @@ public struct RunConfig: Sendable {
                 return
             }
             for entry in entries {
-                collectReferences(in: entry.value, at: path.appending(entry.key), substitution: substitution,
-                                  decoder: &decoder, into: &found, issues: &issues)
+                collectReferences(in: entry.value, at: path.appending(entry.key), decoder: &decoder, into: &found, issues: &issues)
             }
         }
     }

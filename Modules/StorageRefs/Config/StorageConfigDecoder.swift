@@ -134,7 +134,7 @@ struct StorageConfigDecoder {
         guard node.entries != nil else { return nil }
         let reference = KVStoreReference(backend: block.requiredString("backend"), namespace: block.requiredString("namespace"))
         block.rejectUnknownKeys(allowed: ["backend", "namespace"], what: "a key-value store reference")
-        return reference
+        return block.invalidFieldCount > 0 ? nil : reference
     }
 
     mutating func decodeSQLReference(_ node: ConfigNode, at path: ConfigPath) -> SQLStoreReference? {
@@ -143,7 +143,7 @@ struct StorageConfigDecoder {
         guard node.entries != nil else { return nil }
         let reference = SQLStoreReference(backend: block.requiredString("backend"), tableName: block.requiredString("table_name"))
         block.rejectUnknownKeys(allowed: ["backend", "table_name"], what: "a table store reference")
-        return reference
+        return block.invalidFieldCount > 0 ? nil : reference
     }
 
     private mutating func decodeQueuedReference(_ node: ConfigNode, at path: ConfigPath) -> InferenceStoreReference? {
@@ -156,7 +156,7 @@ struct StorageConfigDecoder {
             numWriters: block.int("num_writers", default: 4))
         block.rejectUnknownKeys(allowed: ["backend", "table_name", "max_write_queue_size", "num_writers"],
                                 what: "a store reference with a write queue")
-        return reference
+        return block.invalidFieldCount > 0 ? nil : reference
     }
 }
 

@@ -5,19 +5,11 @@ enum StorageConfigRules {
 
     /// Why `name` is not a valid table name, or nil.
     static func tableNameProblem(_ name: String) -> String? {
-        guard !isValidIdentifier(name) else { return nil }
-        if name.utf8.count > 63 {
-            return "'\(name)' is not a valid table name: it is \(name.utf8.count) bytes long, at most 63 are allowed"
+        guard !SQLIdentifier.isValid(name) else { return nil }
+        if name.utf8.count > SQLIdentifier.maximumLength {
+            return "'\(name)' is not a valid table name: it is \(name.utf8.count) bytes long, at most \(SQLIdentifier.maximumLength) are allowed"
         }
         return "'\(name)' is not a valid table name: it must match ^[A-Za-z_][A-Za-z0-9_]*$"
-    }
-
-    /// `^[A-Za-z_][A-Za-z0-9_]*$`, at most 63 UTF-8 bytes.
-    static func isValidIdentifier(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard let first = bytes.first, bytes.count <= 63 else { return false }
-        func isLetter(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95 }
-        return isLetter(first) && bytes.dropFirst().allSatisfy { isLetter($0) || ($0 >= 48 && $0 <= 57) }
     }
 
     static func check(_ backend: StorageBackendConfig, at path: ConfigPath) -> [ConfigIssue] {

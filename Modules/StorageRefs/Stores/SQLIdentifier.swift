@@ -39,7 +39,8 @@ public enum SQLIdentifier {
             let shown = name.count > 80 ? String(name.prefix(80)) + "…" : name
             throw StorageError(
                 code: .invalidIdentifier,
-                message: "invalid \(kind) name \"\(shown)\": it must match ^[A-Za-z_][A-Za-z0-9_]*$ and be at most \(Self.maximumLength) bytes"
+                message: "invalid \(kind) name \"\(shown)\": it must match ^[A-Za-z_][A-Za-z0-9_]*$ "
+                    + "and be at most \(Self.maximumLength) bytes"
             )
         }
         return name

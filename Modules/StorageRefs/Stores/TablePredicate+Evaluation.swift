@@ -122,7 +122,8 @@ extension TablePredicate {
         default:
             throw StorageError(
                 code: .invalidPredicate,
-                message: "\(operation) on column \(column) compares a \(value.kindName) value with a \(operand.kindName) operand"
+                message: "\(operation) on column \(column) compares a \(value.kindName) value "
+                    + "with a \(operand.kindName) operand"
             )
         }
     }

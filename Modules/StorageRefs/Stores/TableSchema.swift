@@ -66,13 +66,17 @@ public struct TableSchema: Hashable, Sendable {
         for column in self.columns {
             _ = try SQLIdentifier.validate(column.name, kind: "column")
             guard seen.insert(column.name).inserted else {
-                throw StorageError(code: .invalidSchema, message: "table \(self.name) has two columns named \(column.name)")
+                throw StorageError(
+                    code: .invalidSchema,
+                    message: "table \(self.name) has two columns named \(column.name)"
+                )
             }
             if let value = column.defaultValue {
                 guard column.type.accepts(value), column.isNullable || !value.isNull else {
                     throw StorageError(
                         code: .invalidSchema,
-                        message: "the default of column \(self.name).\(column.name) is a \(value.kindName) value, which a \(column.type) column does not accept"
+                        message: "the default of column \(self.name).\(column.name) is a \(value.kindName) "
+                            + "value, which a \(column.type) column does not accept"
                     )
                 }
             }
