@@ -1,0 +1,100 @@
+# Test servers on loopback for StackKit's backend suites. Sourced by Scripts/test.sh.
+#
+# Each start_<name> function installs the server from Debian's packages when it is missing, starts a private
+# instance (its own data directory under $STACKKIT_TEST_STATE, its own port), waits until it answers, exports
+# the variable the test suites read, and registers itself with stop_services. Nothing touches a system-wide
+# cluster or service.
+#
+#   start_postgres  -> STACKKIT_TEST_POSTGRES_URL=postgres://stackkit:stackkit@127.0.0.1:$port/stackkit_test
+#   start_redis     -> STACKKIT_TEST_REDIS_URL=redis://default:stackkit@127.0.0.1:$port/0
+
+STACKKIT_TEST_STATE="${STACKKIT_TEST_STATE:-$(mktemp -d /tmp/stackkit-test-XXXXXX)}"
+chmod 711 "$STACKKIT_TEST_STATE"   # the postgres user must reach its data directory inside
+STACKKIT_STOP_ACTIONS=()
+
+log() { printf '[services] %s\n' "$*" >&2; }
+
+# apt_install PACKAGE... : installs Debian packages (as root, or through sudo), updating the lists once.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -z "${STACKKIT_APT_UPDATED:-}" ]; then
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    STACKKIT_APT_UPDATED=1
+  fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# free_port PREFERRED : prints PREFERRED if nothing listens there, else the next free port above it.
+free_port() {
+  local port="$1"
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# wait_until SECONDS COMMAND... : runs COMMAND every 0.2 s until it succeeds; fails after SECONDS.
+wait_until() {
+  local deadline=$(( $(date +%s) + $1 )); shift
+  until "$@" >/dev/null 2>&1; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then return 1; fi
+    sleep 0.2
+  done
+}
+
+start_postgres() {
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
+    log "installing postgresql-15"
+    apt_install postgresql-15
+    bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  fi
+  local data="$STACKKIT_TEST_STATE/postgres" port
+  port="$(free_port "${STACKKIT_TEST_POSTGRES_PORT:-55432}")"
+  mkdir -p "$data"
+  # initdb refuses to run as root: run the server as the postgres user when we are root.
+  local as=()
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    chown -R postgres "$data"
+    as=(runuser -u postgres --)
+  fi
+  "${as[@]}" "$bin/initdb" -D "$data/db" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null || return 1
+  STACKKIT_STOP_ACTIONS+=("${as[*]} $bin/pg_ctl -D $data/db -m fast -w stop")
+  if ! "${as[@]}" "$bin/pg_ctl" -D "$data/db" -l "$data/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data -c fsync=off" start >/dev/null; then
+    log "PostgreSQL did not start; its log:"; cat "$data/server.log" >&2; return 1
+  fi
+  "${as[@]}" "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -q \
+    -c "CREATE ROLE stackkit LOGIN PASSWORD 'stackkit'" -c "CREATE DATABASE stackkit_test OWNER stackkit" >/dev/null || return 1
+  export STACKKIT_TEST_POSTGRES_URL="postgres://stackkit:stackkit@127.0.0.1:$port/stackkit_test"
+  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+}
+
+start_redis() {
+  if ! command -v redis-server >/dev/null 2>&1; then
+    log "installing redis-server"
+    apt_install redis-server
+  fi
+  local data="$STACKKIT_TEST_STATE/redis" port
+  port="$(free_port "${STACKKIT_TEST_REDIS_PORT:-56379}")"
+  mkdir -p "$data"
+  redis-server --bind 127.0.0.1 --port "$port" --requirepass stackkit --dir "$data" --save '' --appendonly no \
+    --daemonize yes --pidfile "$data/redis.pid" --logfile "$data/server.log" || return 1
+  STACKKIT_STOP_ACTIONS+=("redis-cli -p $port -a stackkit --no-auth-warning shutdown nosave")
+  if ! wait_until 30 redis-cli -p "$port" -a stackkit --no-auth-warning ping; then
+    log "redis did not start; its log:"; cat "$data/server.log" >&2; return 1
+  fi
+  export STACKKIT_TEST_REDIS_URL="redis://default:stackkit@127.0.0.1:$port/0"
+  log "Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2) on 127.0.0.1:$port"
+}
+
+# Stops every server started above (in reverse order) and removes their data.
+stop_services() {
+  local i
+  for (( i=${#STACKKIT_STOP_ACTIONS[@]}-1; i>=0; i-- )); do
+    eval "${STACKKIT_STOP_ACTIONS[$i]}" >/dev/null 2>&1 || true
+  done
+  STACKKIT_STOP_ACTIONS=()
+  rm -rf "$STACKKIT_TEST_STATE"
+}
