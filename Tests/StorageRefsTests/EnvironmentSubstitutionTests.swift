@@ -115,3 +115,29 @@ struct EnvironmentSubstitutionTests {
         #expect(config.storage.backends["kv"] == .kvRedis(RedisKVStoreConfig(port: 6379, password: nil)))
     }
 }
+
+struct StoragePathTests {
+    @Test(arguments: [
+        ("~", "/home/me"), ("~/", "/home/me/"), ("~/a/b.db", "/home/me/a/b.db"), ("/abs/~/x", "/abs/~/x"),
+        ("relative/x.db", "relative/x.db"), (":memory:", ":memory:"), ("~no_such_user_xyz/x", "~no_such_user_xyz/x"),
+    ])
+    func tildeExpansion(_ path: String, _ expected: String) {
+        #expect(StoragePath.expandingTilde(path, home: "/home/me/") == expected)
+    }
+
+    @Test func rootUserHomeExpands() {
+        #expect(StoragePath.expandingTilde("~root/x", home: "/home/me") == "/root/x")
+    }
+}
+
+struct SecretPlaceholderTests {
+    @Test func malformedPlaceholderInAPasswordIsNotEchoed() throws {
+        let yaml = """
+            storage:
+              backends:
+                sql: {type: sql_postgres, user: app, password: "hunter2${env.lower}tail"}
+            """
+        let error = #expect(throws: StorageConfigError.self) { try RunConfig(yaml: yaml, environment: [:]) }
+        #expect(error?.issues.map(\.description) == ["storage.backends.sql.password has a malformed ${env.…} placeholder"])
+    }
+}

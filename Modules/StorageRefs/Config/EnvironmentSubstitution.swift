@@ -43,6 +43,12 @@ public struct EnvironmentSubstitution: Sendable {
         return ConfigNode.scalar(scalar).value
     }
 
+    /// Whether a key holds a secret whose text must never appear in a message (`password`, `api_key`, …).
+    package static func isSecretKey(_ key: String) -> Bool {
+        let lowered = key.lowercased()
+        return ["password", "secret", "token", "api_key", "apikey"].contains { lowered.contains($0) }
+    }
+
     /// Resolves every string scalar under `node`; problems are appended to `issues`.
     package func resolve(_ node: ConfigNode, at path: ConfigPath, issues: inout [ConfigIssue]) -> ConfigNode {
         switch node {
@@ -63,7 +69,9 @@ public struct EnvironmentSubstitution: Sendable {
         switch Placeholder.scan(scalar.text) {
         case .success(let found): placeholders = found
         case .failure(let problem):
-            issues.append(ConfigIssue(path: path, problem: problem.message))
+            // Never echo any part of a secret's text, even a malformed placeholder in it.
+            let secret = path.lastKey.map(EnvironmentSubstitution.isSecretKey) ?? false
+            issues.append(ConfigIssue(path: path, problem: secret ? "has a malformed ${env.…} placeholder" : problem.message))
             return scalar
         }
         guard !placeholders.isEmpty else { return scalar }
@@ -104,21 +112,9 @@ public struct EnvironmentSubstitution: Sendable {
         }
     }
 
-    /// `~` and `~/…` become the home directory; `~user/…` that user's home; anything else is unchanged.
-    package func expandingTilde(_ value: String) -> String {
-        guard value.hasPrefix("~") else { return value }
-        let afterTilde = value.dropFirst()
-        let slash = afterTilde.firstIndex(of: "/") ?? afterTilde.endIndex
-        let user = String(afterTilde[..<slash])
-        let home: String?
-        if user.isEmpty {
-            home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.homeDirectoryForCurrentUser.path
-        } else {
-            home = FileManager.default.homeDirectory(forUser: user)?.path
-        }
-        guard var home else { return value }
-        if home.count > 1, home.hasSuffix("/") { home.removeLast() }
-        return home + afterTilde[slash...]
+    /// `value` with a leading `~` expanded, using `HOME` from ``environment`` (see ``StoragePath/expandingTilde(_:home:)``).
+    private func expandingTilde(_ value: String) -> String {
+        StoragePath.expandingTilde(value, home: environment["HOME"])
     }
 }
 

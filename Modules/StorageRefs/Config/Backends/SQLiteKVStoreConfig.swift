@@ -1,7 +1,8 @@
 /// A `kv_sqlite` backend: a key-value store in one SQLite file (the embedded default).
 public struct SQLiteKVStoreConfig: Sendable, Hashable {
-    /// Path of the database file; `~` is expanded when the backend opens, `:memory:` is a private in-memory
-    /// database. Parent directories are created.
+    /// Path of the database file, as written; drivers expand a leading `~` when the backend opens
+    /// (``StoragePath/expandingTilde(_:home:)``). `:memory:` is a private in-memory database. Parent directories
+    /// are created.
     public var dbPath: String
 
     /// llama-stack's backend-level `namespace`. Accepted so existing configs load; every store gets its
