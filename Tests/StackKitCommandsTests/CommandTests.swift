@@ -31,19 +31,25 @@ struct CommandTests {
     }
 
     @Test func exampleHonoursStackKitHome() {
-        let output = ValidateRunner(environment: ["STACKKIT_HOME": "/srv/stackkit"]).run(path: Self.examplePath, json: true)
+        let output = ValidateRunner(environment: ["STACKKIT_HOME": "/srv/stackkit"]).run(
+            path: Self.examplePath,
+            json: true
+        )
         #expect(output.exitCode == 0)
         #expect(output.standardOutput.contains("\"db_path\":\"/srv/stackkit/sql_store.db\""))
     }
 
     @Test func jsonPrintsTheResolvedSectionWithSecretsRedacted() throws {
-        let path = try write("""
+        let path = try write(
+            """
             storage:
               backends:
                 sql_default: {type: sql_postgres, host: "${env.PGHOST:=localhost}", user: app, password: "${env.PGPASSWORD}"}
               stores:
                 inference: {backend: sql_default, table_name: inference_store}
-            """, to: "run.yaml")
+            """,
+            to: "run.yaml"
+        )
         let output = ValidateRunner(environment: ["PGPASSWORD": "s3cr3t"]).run(path: path, json: true)
         #expect(output.exitCode == 0)
         #expect(!output.standardOutput.contains("s3cr3t"))
@@ -58,7 +64,8 @@ struct CommandTests {
     }
 
     @Test func threeMistakesExitOneListingAllThree() throws {
-        let path = try write("""
+        let path = try write(
+            """
             storage:
               backends:
                 kv_default: {type: kv_sqlite, db_path: /tmp/kv.db}
@@ -66,22 +73,29 @@ struct CommandTests {
               stores:
                 metadata: {backend: missing, namespace: registry}
                 inference: {backend: kv_default, table_name: inference_store}
-            """, to: "bad.yaml")
+            """,
+            to: "bad.yaml"
+        )
         let output = ValidateRunner(environment: [:]).run(path: path, json: false)
         #expect(output.exitCode == 1)
         #expect(output.standardOutput.isEmpty)
         let lines = output.standardError.split(separator: "\n").map(String.init)
-        #expect(lines == [
-            "\(path): invalid, 3 problems:",
-            "  storage.backends.sql_default.port must be between 1 and 65535, got 99999",
-            "  storage.stores.metadata references unknown backend 'missing'; available backends: kv_default, sql_default",
-            "  storage.stores.inference references backend 'kv_default' of type 'kv_sqlite', but a sql_* backend is required",
-        ])
+        #expect(
+            lines == [
+                "\(path): invalid, 3 problems:",
+                "  storage.backends.sql_default.port must be between 1 and 65535, got 99999",
+                "  storage.stores.metadata references unknown backend 'missing'; available backends: kv_default, sql_default",
+                "  storage.stores.inference references backend 'kv_default' of type 'kv_sqlite', but a sql_* backend is required",
+            ]
+        )
         #expect(!output.standardError.contains("hunter2"))
     }
 
     @Test func unreadableFileExitsTwo() {
-        let output = ValidateRunner(environment: [:]).run(path: directory.appendingPathComponent("absent.yaml").path, json: false)
+        let output = ValidateRunner(environment: [:]).run(
+            path: directory.appendingPathComponent("absent.yaml").path,
+            json: false
+        )
         #expect(output.exitCode == 2)
         #expect(output.standardError.contains("absent.yaml: cannot be read"))
         let directoryOutput = ValidateRunner(environment: [:]).run(path: directory.path, json: false)
@@ -89,7 +103,8 @@ struct CommandTests {
     }
 
     @Test func migrateWritesAConfigThatValidates() throws {
-        let old = try write("""
+        let old = try write(
+            """
             version: 2
             metadata_store:
               type: sqlite
@@ -108,13 +123,18 @@ struct CommandTests {
               db: ${env.POSTGRES_DB}
               user: ${env.POSTGRES_USER}
               password: ${env.POSTGRES_PASSWORD}
-            """, to: "old.yaml")
+            """,
+            to: "old.yaml"
+        )
         let new = directory.appendingPathComponent("new.yaml").path
         let migrated = MigrateRunner().run(path: old, outputPath: new)
         #expect(migrated.exitCode == 0)
         #expect(migrated.standardError == "3 stores → 2 backends; wrote \(new)\n")
 
-        let environment = ["POSTGRES_HOST": "h", "POSTGRES_PORT": "5432", "POSTGRES_DB": "d", "POSTGRES_USER": "u", "POSTGRES_PASSWORD": "p"]
+        let environment = [
+            "POSTGRES_HOST": "h", "POSTGRES_PORT": "5432", "POSTGRES_DB": "d", "POSTGRES_USER": "u",
+            "POSTGRES_PASSWORD": "p",
+        ]
         let validated = ValidateRunner(environment: environment).run(path: new, json: false)
         #expect(validated.exitCode == 0)
         #expect(validated.standardOutput.contains("kv_default   kv_sqlite"))
@@ -131,6 +151,8 @@ struct CommandTests {
         let output = MigrateRunner().run(path: old, outputPath: nil)
         #expect(output.exitCode == 1)
         #expect(output.standardError.contains("inference_store.type 'redis' cannot hold a table store"))
-        #expect(MigrateRunner().run(path: directory.appendingPathComponent("none.yaml").path, outputPath: nil).exitCode == 2)
+        #expect(
+            MigrateRunner().run(path: directory.appendingPathComponent("none.yaml").path, outputPath: nil).exitCode == 2
+        )
     }
 }

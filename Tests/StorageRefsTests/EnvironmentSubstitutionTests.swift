@@ -138,6 +138,8 @@ struct SecretPlaceholderTests {
                 sql: {type: sql_postgres, user: app, password: "hunter2${env.lower}tail"}
             """
         let error = #expect(throws: StorageConfigError.self) { try RunConfig(yaml: yaml, environment: [:]) }
-        #expect(error?.issues.map(\.description) == ["storage.backends.sql.password has a malformed ${env.…} placeholder"])
+        #expect(
+            error?.issues.map(\.description) == ["storage.backends.sql.password has a malformed ${env.…} placeholder"]
+        )
     }
 }

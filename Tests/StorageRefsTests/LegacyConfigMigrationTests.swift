@@ -8,7 +8,10 @@ struct LegacyConfigMigrationTests {
     ]
 
     /// Migrates `yaml`, checks the result loads and validates, and returns both.
-    func migrateAndLoad(_ yaml: String, environment: [String: String] = [:]) throws -> (LegacyConfigMigration.Result, RunConfig) {
+    func migrateAndLoad(
+        _ yaml: String,
+        environment: [String: String] = [:]
+    ) throws -> (LegacyConfigMigration.Result, RunConfig) {
         let result = try LegacyConfigMigration().migrate(yaml: yaml)
         let config = try RunConfig(yaml: result.yaml, environment: environment)
         return (result, config)
@@ -39,10 +42,19 @@ struct LegacyConfigMigrationTests {
         let (result, config) = try migrateAndLoad(Self.before, environment: postgresEnvironment)
         #expect(result.summary == "3 stores → 2 backends")
         #expect(config.storage.backendNames == ["kv_default", "sql_default"])
-        #expect(config.storage.backends["kv_default"] == .kvSQLite(SQLiteKVStoreConfig(dbPath: "~/.llama/distributions/foo/registry.db")))
+        #expect(
+            config.storage.backends["kv_default"]
+                == .kvSQLite(SQLiteKVStoreConfig(dbPath: "~/.llama/distributions/foo/registry.db"))
+        )
         #expect(config.storage.stores.metadata == KVStoreReference(backend: "kv_default", namespace: "registry"))
-        #expect(config.storage.stores.inference == InferenceStoreReference(backend: "sql_default", tableName: "inference_store"))
-        #expect(config.storage.stores.conversations == SQLStoreReference(backend: "sql_default", tableName: "openai_conversations"))
+        #expect(
+            config.storage.stores.inference
+                == InferenceStoreReference(backend: "sql_default", tableName: "inference_store")
+        )
+        #expect(
+            config.storage.stores.conversations
+                == SQLStoreReference(backend: "sql_default", tableName: "openai_conversations")
+        )
         // Placeholders are kept verbatim, not resolved.
         #expect(result.yaml.contains("host: ${env.POSTGRES_HOST}"))
         #expect(result.yaml.contains("password: ${env.POSTGRES_PASSWORD}"))
@@ -65,10 +77,12 @@ struct LegacyConfigMigrationTests {
             """
         let (result, config) = try migrateAndLoad(yaml)
         #expect(result.summary == "2 stores → 2 backends")
-        #expect(config.storage.backends == [
-            "kv_default": .kvSQLite(SQLiteKVStoreConfig(dbPath: "/var/lib/stack/registry.db")),
-            "sql_default": .sqlSQLite(SQLiteSQLStoreConfig(dbPath: "/var/lib/stack/inference.db")),
-        ])
+        #expect(
+            config.storage.backends == [
+                "kv_default": .kvSQLite(SQLiteKVStoreConfig(dbPath: "/var/lib/stack/registry.db")),
+                "sql_default": .sqlSQLite(SQLiteSQLStoreConfig(dbPath: "/var/lib/stack/inference.db")),
+            ]
+        )
         // Unrelated keys keep their order; storage takes the place of the first legacy block.
         #expect(config.topLevelKeys == ["version", "image_name", "apis", "storage", "models"])
     }
@@ -93,8 +107,18 @@ struct LegacyConfigMigrationTests {
         #expect(postgres.host == "localhost" && postgres.port == 5432 && postgres.user == "llamastack")
         // With the variables set, the same output resolves to them.
         let resolved = try RunConfig(yaml: result.yaml, environment: postgresEnvironment)
-        #expect(resolved.storage.backends["sql_default"] == .sqlPostgres(PostgresSQLStoreConfig(
-            host: "pg.internal", port: 5432, db: "stack", user: "app", password: Secret("pw"))))
+        #expect(
+            resolved.storage.backends["sql_default"]
+                == .sqlPostgres(
+                    PostgresSQLStoreConfig(
+                        host: "pg.internal",
+                        port: 5432,
+                        db: "stack",
+                        user: "app",
+                        password: Secret("pw")
+                    )
+                )
+        )
     }
 
     @Test func mixedKeyValueAndSQLOnOneServer() throws {
@@ -126,7 +150,10 @@ struct LegacyConfigMigrationTests {
         #expect(config.storage.backends["sql_2"] == .sqlSQLite(SQLiteSQLStoreConfig(dbPath: "/tmp/conversations.db")))
         // A namespace set on the legacy block moves to the reference.
         #expect(config.storage.stores.metadata == KVStoreReference(backend: "kv_default", namespace: "registry_v2"))
-        #expect(config.storage.stores.conversations == SQLStoreReference(backend: "sql_2", tableName: "openai_conversations"))
+        #expect(
+            config.storage.stores.conversations
+                == SQLStoreReference(backend: "sql_2", tableName: "openai_conversations")
+        )
     }
 
     @Test func providerKVStoreBlocksSharingOneFileShareOneBackend() throws {
@@ -165,12 +192,14 @@ struct LegacyConfigMigrationTests {
         #expect(result.summary == "5 stores → 2 backends")
         #expect(config.storage.backendNames == ["kv_default", "sql_default"])
         let references = config.providerReferences.map { "\($0.path) → \($0.reference.backend) \($0.reference.target)" }
-        #expect(references == [
-            "providers.vector_io[0].config.persistence → kv_default namespace vector_io::faiss",
-            "providers.vector_io[1].config.persistence → kv_default namespace vector_io::chromadb",
-            "providers.agents[0].config.persistence.agent_state → kv_default namespace agents::meta-reference",
-            "providers.agents[0].config.persistence.responses → sql_default table responses",
-        ])
+        #expect(
+            references == [
+                "providers.vector_io[0].config.persistence → kv_default namespace vector_io::faiss",
+                "providers.vector_io[1].config.persistence → kv_default namespace vector_io::chromadb",
+                "providers.agents[0].config.persistence.agent_state → kv_default namespace agents::meta-reference",
+                "providers.agents[0].config.persistence.responses → sql_default table responses",
+            ]
+        )
         #expect(config.storage.stores.metadata == KVStoreReference(backend: "kv_default", namespace: "registry"))
         // Unrelated provider keys survive.
         #expect(result.yaml.contains("url: ${env.CHROMADB_URL}"))
@@ -211,7 +240,10 @@ struct LegacyConfigMigrationTests {
         let (result, config) = try migrateAndLoad(yaml)
         #expect(result.summary == "2 stores → 1 backend")
         #expect(config.storage.backendNames == ["kv_default", "sql_default"])
-        #expect(config.providerReferences.first?.reference == .keyValue(KVStoreReference(backend: "kv_default", namespace: "vector_io::faiss")))
+        #expect(
+            config.providerReferences.first?.reference
+                == .keyValue(KVStoreReference(backend: "kv_default", namespace: "vector_io::faiss"))
+        )
         #expect(config.storage.stores.metadata == KVStoreReference(backend: "kv_default", namespace: "registry"))
     }
 
@@ -221,9 +253,11 @@ struct LegacyConfigMigrationTests {
             conversations_store: {type: cassandra}
             """
         let error = #expect(throws: StorageConfigError.self) { try LegacyConfigMigration().migrate(yaml: yaml) }
-        #expect(error?.issues.map(\.description) == [
-            "inference_store.type 'redis' cannot hold a table store; use sqlite or postgres",
-            "conversations_store.type 'cassandra' is not a store type; legacy store configs use sqlite, postgres, redis or mongodb",
-        ])
+        #expect(
+            error?.issues.map(\.description) == [
+                "inference_store.type 'redis' cannot hold a table store; use sqlite or postgres",
+                "conversations_store.type 'cassandra' is not a store type; legacy store configs use sqlite, postgres, redis or mongodb",
+            ]
+        )
     }
 }

@@ -16,7 +16,11 @@ final class CountingDriver: StorageDriver {
         failuresLeft.withLock { $0 = failFirst }
     }
 
-    func openKeyValueBackend(named name: String, config: StorageBackendConfig, logger: Logger) async throws -> any KeyValueBackend {
+    func openKeyValueBackend(
+        named name: String,
+        config: StorageBackendConfig,
+        logger: Logger
+    ) async throws -> any KeyValueBackend {
         let fail = failuresLeft.withLock { left -> Bool in
             guard left > 0 else { return false }
             left -= 1
@@ -27,7 +31,11 @@ final class CountingDriver: StorageDriver {
         return CountingBackend(name: name, driver: self)
     }
 
-    func openTableBackend(named name: String, config: StorageBackendConfig, logger: Logger) async throws -> any TableBackend {
+    func openTableBackend(
+        named name: String,
+        config: StorageBackendConfig,
+        logger: Logger
+    ) async throws -> any TableBackend {
         opened.withLock { $0.append(name) }
         return CountingBackend(name: name, driver: self)
     }
@@ -69,7 +77,9 @@ struct UnusedTableStore: TableStore {
     var dialect: TableStoreDialect { .sqlite }
     func createTable(_ schema: TableSchema) async throws {}
     func addColumnIfNotExists(table: String, column: ColumnDefinition) async throws {}
-    func withTransaction<Result: Sendable>(_ body: @Sendable (any TableOperations) async throws -> Result) async throws -> Result {
+    func withTransaction<Result: Sendable>(
+        _ body: @Sendable (any TableOperations) async throws -> Result
+    ) async throws -> Result {
         try await body(self)
     }
     func insert(into table: String, rows: [TableRow]) async throws {}
@@ -93,15 +103,19 @@ struct StorageCatalogTests {
         stores: StorageStores(
             metadata: KVStoreReference(backend: "kv_default", namespace: "registry"),
             inference: InferenceStoreReference(backend: "sql_default", tableName: "inference_store"),
-            conversations: SQLStoreReference(backend: "sql_default", tableName: "openai_conversations")))
+            conversations: SQLStoreReference(backend: "sql_default", tableName: "openai_conversations")
+        )
+    )
 
     @Test func twoReferencesShareOneBackendOpenedOnce() async throws {
         let kv = CountingDriver(types: [.kvSQLite])
         let sql = CountingDriver(types: [.sqlSQLite])
         let catalog = try StorageCatalog(config: config, drivers: [kv, sql])
-        #expect(kv.opened.withLock { $0 }.isEmpty)   // lazily
+        #expect(kv.opened.withLock { $0 }.isEmpty)  // lazily
 
-        let registry = try await catalog.keyValueStore(for: KVStoreReference(backend: "kv_default", namespace: "registry"))
+        let registry = try await catalog.keyValueStore(
+            for: KVStoreReference(backend: "kv_default", namespace: "registry")
+        )
         let agents = try await catalog.keyValueStore(for: KVStoreReference(backend: "kv_default", namespace: "agents"))
         let first = try #require(registry as? NamespaceStore)
         let second = try #require(agents as? NamespaceStore)
@@ -124,7 +138,11 @@ struct StorageCatalogTests {
         let catalog = try StorageCatalog(config: config, drivers: [kv])
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<100 {
-                group.addTask { _ = try await catalog.keyValueStore(for: KVStoreReference(backend: "kv_default", namespace: "ns\(index)")) }
+                group.addTask {
+                    _ = try await catalog.keyValueStore(
+                        for: KVStoreReference(backend: "kv_default", namespace: "ns\(index)")
+                    )
+                }
             }
             try await group.waitForAll()
         }
@@ -137,12 +155,18 @@ struct StorageCatalogTests {
             try await catalog.keyValueStore(for: KVStoreReference(backend: "missing", namespace: "x"))
         }
         #expect(unknown?.code == .unknownBackend)
-        #expect(unknown?.message == "namespace x references unknown backend 'missing'; available backends: kv_default, mongo, sql_default, sql_pg")
+        #expect(
+            unknown?.message
+                == "namespace x references unknown backend 'missing'; available backends: kv_default, mongo, sql_default, sql_pg"
+        )
         let wrong = await #expect(throws: StorageError.self) {
             try await catalog.tableStore(for: SQLStoreReference(backend: "kv_default", tableName: "t"))
         }
         #expect(wrong?.code == .wrongBackendFamily)
-        #expect(wrong?.message == "table t references backend 'kv_default' of type 'kv_sqlite', but a sql_* backend is required")
+        #expect(
+            wrong?.message
+                == "table t references backend 'kv_default' of type 'kv_sqlite', but a sql_* backend is required"
+        )
     }
 
     @Test func missingDriverNamesTheProduct() async throws {
@@ -178,7 +202,7 @@ struct StorageCatalogTests {
         let kv = CountingDriver(types: [.kvSQLite])
         let catalog = try StorageCatalog(config: config, drivers: [kv])
         try await catalog.shutdown()
-        try await catalog.shutdown()   // a second call does nothing
+        try await catalog.shutdown()  // a second call does nothing
         let error = await #expect(throws: StorageError.self) {
             try await catalog.keyValueStore(for: KVStoreReference(backend: "kv_default", namespace: "x"))
         }
@@ -187,8 +211,15 @@ struct StorageCatalogTests {
     }
 
     @Test func invalidConfigIsRejectedAtInit() {
-        let bad = StorageConfig(backends: [:], stores: StorageStores(metadata: KVStoreReference(backend: "none", namespace: "x")))
+        let bad = StorageConfig(
+            backends: [:],
+            stores: StorageStores(metadata: KVStoreReference(backend: "none", namespace: "x"))
+        )
         let error = #expect(throws: StorageConfigError.self) { try StorageCatalog(config: bad, drivers: []) }
-        #expect(error?.issues.map(\.description) == ["storage.stores.metadata references unknown backend 'none'; available backends: none are defined"])
+        #expect(
+            error?.issues.map(\.description) == [
+                "storage.stores.metadata references unknown backend 'none'; available backends: none are defined"
+            ]
+        )
     }
 }

@@ -19,7 +19,10 @@ public struct MigrateRunner: Sendable {
             }
             text = decoded
         } catch {
-            return CommandOutput(exitCode: CommandOutput.usage, standardError: "\(path): cannot be read: \((error as NSError).localizedDescription)\n")
+            return CommandOutput(
+                exitCode: CommandOutput.usage,
+                standardError: "\(path): cannot be read: \((error as NSError).localizedDescription)\n"
+            )
         }
         let result: LegacyConfigMigration.Result
         do {
@@ -29,12 +32,19 @@ public struct MigrateRunner: Sendable {
             return CommandOutput(exitCode: CommandOutput.invalid, standardError: lines.joined(separator: "\n") + "\n")
         }
         guard let outputPath else {
-            return CommandOutput(exitCode: CommandOutput.success, standardOutput: result.yaml, standardError: result.summary + "\n")
+            return CommandOutput(
+                exitCode: CommandOutput.success,
+                standardOutput: result.yaml,
+                standardError: result.summary + "\n"
+            )
         }
         do {
             try Data(result.yaml.utf8).write(to: URL(fileURLWithPath: outputPath), options: .atomic)
         } catch {
-            return CommandOutput(exitCode: CommandOutput.usage, standardError: "\(outputPath): cannot be written: \((error as NSError).localizedDescription)\n")
+            return CommandOutput(
+                exitCode: CommandOutput.usage,
+                standardError: "\(outputPath): cannot be written: \((error as NSError).localizedDescription)\n"
+            )
         }
         return CommandOutput(exitCode: CommandOutput.success, standardError: "\(result.summary); wrote \(outputPath)\n")
     }

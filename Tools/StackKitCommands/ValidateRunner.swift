@@ -30,7 +30,10 @@ public struct ValidateRunner: Sendable {
             return CommandOutput(exitCode: CommandOutput.invalid, standardError: lines.joined(separator: "\n") + "\n")
         }
         if json {
-            return CommandOutput(exitCode: CommandOutput.success, standardOutput: Self.encode(config.storage.redactedJSON) + "\n")
+            return CommandOutput(
+                exitCode: CommandOutput.success,
+                standardOutput: Self.encode(config.storage.redactedJSON) + "\n"
+            )
         }
         return CommandOutput(exitCode: CommandOutput.success, standardOutput: describe(config, path: path))
     }
@@ -38,10 +41,12 @@ public struct ValidateRunner: Sendable {
     private func describe(_ config: RunConfig, path: String) -> String {
         let storage = config.storage
         var lines = ["\(path): valid", "", "backends:"]
-        lines += Self.table(storage.backendNames.map { name in
-            let backend = storage.backends[name]!
-            return [name, backend.type.rawValue, backend.location]
-        })
+        lines += Self.table(
+            storage.backendNames.map { name in
+                let backend = storage.backends[name]!
+                return [name, backend.type.rawValue, backend.location]
+            }
+        )
         var references = storage.storeReferences.map { ($0.path.lastKey ?? "\($0.path)", $0.reference) }
         references += config.providerReferences.map { ("\($0.path)", $0.reference) }
         lines.append("")

@@ -35,7 +35,11 @@ public actor StorageCatalog {
     ///     in the array is used.
     ///   - logger: Where the catalog and the backends it opens log.
     /// - Throws: ``StorageConfigError`` when `config` does not pass ``StorageConfig/validate()``.
-    public init(config: StorageConfig, drivers: [any StorageDriver], logger: Logger = Logger(label: "stackkit.storage")) throws(StorageConfigError) {
+    public init(
+        config: StorageConfig,
+        drivers: [any StorageDriver],
+        logger: Logger = Logger(label: "stackkit.storage")
+    ) throws(StorageConfigError) {
         let issues = config.validate()
         guard issues.isEmpty else { throw StorageConfigError(code: .invalidConfig, issues: issues) }
         self.config = config
@@ -109,10 +113,15 @@ public actor StorageCatalog {
 
     private func backend(for reference: StoreReference) async throws -> OpenedBackend {
         guard !isShutDown else {
-            throw StorageError(code: .closed, message: "the storage catalog has been shut down; \(reference.target) on backend '\(reference.backend)' is no longer available")
+            throw StorageError(
+                code: .closed,
+                message:
+                    "the storage catalog has been shut down; \(reference.target) on backend '\(reference.backend)' is no longer available"
+            )
         }
         if let problem = config.backendProblem(for: reference) {
-            let code: StorageError.Code = config.backends[reference.backend] == nil ? .unknownBackend : .wrongBackendFamily
+            let code: StorageError.Code =
+                config.backends[reference.backend] == nil ? .unknownBackend : .wrongBackendFamily
             throw StorageError(code: code, message: "\(reference.target) \(problem)")
         }
         let name = reference.backend
@@ -127,7 +136,9 @@ public actor StorageCatalog {
         let opening = Task<OpenedBackend, any Error> {
             switch backendConfig.family {
             case .keyValue:
-                return .keyValue(try await driver.openKeyValueBackend(named: name, config: backendConfig, logger: logger))
+                return .keyValue(
+                    try await driver.openKeyValueBackend(named: name, config: backendConfig, logger: logger)
+                )
             default:
                 return .table(try await driver.openTableBackend(named: name, config: backendConfig, logger: logger))
             }
@@ -135,9 +146,12 @@ public actor StorageCatalog {
         openings[name] = opening
         do {
             let opened = try await opening.value
-            logger.debug("opened storage backend", metadata: [
-                "backend": "\(name)", "type": "\(backendConfig.type)", "location": "\(backendConfig.location)",
-            ])
+            logger.debug(
+                "opened storage backend",
+                metadata: [
+                    "backend": "\(name)", "type": "\(backendConfig.type)", "location": "\(backendConfig.location)",
+                ]
+            )
             return opened
         } catch {
             // Forget a failed opening so the next request retries, unless shutdown already took it.
@@ -148,9 +162,17 @@ public actor StorageCatalog {
 
     private static func missingDriverError(name: String, type: StorageBackendType) -> StorageError {
         guard let product = type.driverProduct else {
-            return StorageError(code: .notSupported, message: "backend '\(name)' has type '\(type)', which StackKit cannot open yet (there is no driver for it); use kv_sqlite, kv_postgres or kv_redis")
+            return StorageError(
+                code: .notSupported,
+                message:
+                    "backend '\(name)' has type '\(type)', which StackKit cannot open yet (there is no driver for it); use kv_sqlite, kv_postgres or kv_redis"
+            )
         }
-        return StorageError(code: .driverMissing, message: "backend '\(name)' has type '\(type)', but no driver for it was passed to the catalog; add the \(product) product to your target's dependencies and pass its driver to StorageCatalog")
+        return StorageError(
+            code: .driverMissing,
+            message:
+                "backend '\(name)' has type '\(type)', but no driver for it was passed to the catalog; add the \(product) product to your target's dependencies and pass its driver to StorageCatalog"
+        )
     }
 }
 

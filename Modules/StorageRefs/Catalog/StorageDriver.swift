@@ -20,20 +20,42 @@ public protocol StorageDriver: Sendable {
     ///   - logger: Where the backend logs.
     /// - Throws: ``StorageError`` (``StorageError/Code/connectionFailed`` and so on) naming the backend; never a
     ///   message containing its password.
-    func openKeyValueBackend(named name: String, config: StorageBackendConfig, logger: Logger) async throws -> any KeyValueBackend
+    func openKeyValueBackend(
+        named name: String,
+        config: StorageBackendConfig,
+        logger: Logger
+    ) async throws -> any KeyValueBackend
 
     /// Opens a `sql_*` backend. Parameters and errors as for ``openKeyValueBackend(named:config:logger:)``.
-    func openTableBackend(named name: String, config: StorageBackendConfig, logger: Logger) async throws -> any TableBackend
+    func openTableBackend(
+        named name: String,
+        config: StorageBackendConfig,
+        logger: Logger
+    ) async throws -> any TableBackend
 }
 
 extension StorageDriver {
     /// Throws ``StorageError/Code/notSupported``.
-    public func openKeyValueBackend(named name: String, config: StorageBackendConfig, logger: Logger) async throws -> any KeyValueBackend {
-        throw StorageError(code: .notSupported, message: "this driver does not open key-value backends (backend '\(name)', type '\(config.type)')")
+    public func openKeyValueBackend(
+        named name: String,
+        config: StorageBackendConfig,
+        logger: Logger
+    ) async throws -> any KeyValueBackend {
+        throw StorageError(
+            code: .notSupported,
+            message: "this driver does not open key-value backends (backend '\(name)', type '\(config.type)')"
+        )
     }
 
     /// Throws ``StorageError/Code/notSupported``.
-    public func openTableBackend(named name: String, config: StorageBackendConfig, logger: Logger) async throws -> any TableBackend {
-        throw StorageError(code: .notSupported, message: "this driver does not open table backends (backend '\(name)', type '\(config.type)')")
+    public func openTableBackend(
+        named name: String,
+        config: StorageBackendConfig,
+        logger: Logger
+    ) async throws -> any TableBackend {
+        throw StorageError(
+            code: .notSupported,
+            message: "this driver does not open table backends (backend '\(name)', type '\(config.type)')"
+        )
     }
 }

@@ -37,7 +37,9 @@ struct ConfigBlockReader {
     private mutating func scalar(_ key: String, expecting: String) -> ConfigScalar? {
         guard let node = self[key] else { return nil }
         guard case .scalar(let scalar) = node else {
-            issues.append(ConfigIssue(path: path.appending(key), problem: "must be \(expecting), found \(node.kindDescription)"))
+            issues.append(
+                ConfigIssue(path: path.appending(key), problem: "must be \(expecting), found \(node.kindDescription)")
+            )
             return nil
         }
         return scalar.isNull ? nil : scalar
@@ -59,8 +61,12 @@ struct ConfigBlockReader {
         let issuesBefore = issues.count
         if let value = string(key) { return value }
         if issues.count == issuesBefore {
-            issues.append(ConfigIssue(path: path.appending(key),
-                                      problem: present ? "is required, but its value is null" : "is required"))
+            issues.append(
+                ConfigIssue(
+                    path: path.appending(key),
+                    problem: present ? "is required, but its value is null" : "is required"
+                )
+            )
         }
         return ""
     }
@@ -84,7 +90,12 @@ struct ConfigBlockReader {
             break
         }
         let shown = scalar.substituted ? "" : " '\(scalar.text)'"
-        issues.append(ConfigIssue(path: path.appending(key), problem: "must be an integer, found \(scalar.kindDescription)\(shown)"))
+        issues.append(
+            ConfigIssue(
+                path: path.appending(key),
+                problem: "must be an integer, found \(scalar.kindDescription)\(shown)"
+            )
+        )
         return defaultValue
     }
 
@@ -98,8 +109,12 @@ struct ConfigBlockReader {
         rejectingKeys = true
         defer { rejectingKeys = false }
         for key in keys where !allowed.contains(key) {
-            issues.append(ConfigIssue(path: path.appending(key),
-                                      problem: "is not a known key for \(what); allowed keys: \(allowed.joined(separator: ", "))"))
+            issues.append(
+                ConfigIssue(
+                    path: path.appending(key),
+                    problem: "is not a known key for \(what); allowed keys: \(allowed.joined(separator: ", "))"
+                )
+            )
         }
     }
 }

@@ -88,7 +88,8 @@ package struct ConfigScalar: Sendable, Hashable {
         }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let int = Int(trimmed.replacingOccurrences(of: "_", with: "")), !trimmed.hasPrefix("_"),
-           !trimmed.hasSuffix("_"), !trimmed.contains("__") {
+            !trimmed.hasSuffix("_"), !trimmed.contains("__")
+        {
             return ConfigScalar(text: text, kind: .int(int), substituted: true)
         }
         if let double = Double(trimmed) ?? pythonSpecialFloat(trimmed) {
@@ -117,16 +118,25 @@ extension ConfigNode {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch {
-            throw StorageConfigError(code: .invalidYAML, issues: [ConfigIssue(path: .root, problem: yamlProblem(error))])
+            throw StorageConfigError(
+                code: .invalidYAML,
+                issues: [ConfigIssue(path: .root, problem: yamlProblem(error))]
+            )
         }
         guard let root else {
-            throw StorageConfigError(code: .invalidYAML, issues: [ConfigIssue(path: .root, problem: "is empty: a run config is a YAML mapping")])
+            throw StorageConfigError(
+                code: .invalidYAML,
+                issues: [ConfigIssue(path: .root, problem: "is empty: a run config is a YAML mapping")]
+            )
         }
         var issues: [ConfigIssue] = []
         let node = convert(root, at: .root, issues: &issues)
         guard issues.isEmpty else { throw StorageConfigError(code: .invalidYAML, issues: issues) }
         guard case .mapping = node else {
-            throw StorageConfigError(code: .invalidYAML, issues: [ConfigIssue(path: .root, problem: "must be a YAML mapping, found \(node.kindDescription)")])
+            throw StorageConfigError(
+                code: .invalidYAML,
+                issues: [ConfigIssue(path: .root, problem: "must be a YAML mapping, found \(node.kindDescription)")]
+            )
         }
         return node
     }
@@ -136,7 +146,9 @@ extension ConfigNode {
         case .scalar(let scalar):
             return .scalar(convert(scalar, node: node))
         case .sequence(let sequence):
-            return .sequence(sequence.enumerated().map { convert($0.element, at: path.appending(index: $0.offset), issues: &issues) })
+            return .sequence(
+                sequence.enumerated().map { convert($0.element, at: path.appending(index: $0.offset), issues: &issues) }
+            )
         case .mapping(let mapping):
             var entries: [ConfigEntry] = []
             for (keyNode, valueNode) in mapping {
@@ -153,7 +165,9 @@ extension ConfigNode {
                     }
                     continue
                 }
-                entries.append(ConfigEntry(key: key, value: convert(valueNode, at: path.appending(key), issues: &issues)))
+                entries.append(
+                    ConfigEntry(key: key, value: convert(valueNode, at: path.appending(key), issues: &issues))
+                )
             }
             return .mapping(entries)
         case .alias:
@@ -183,9 +197,10 @@ extension ConfigNode {
         if let yamlError = error as? YamlError {
             switch yamlError {
             case .duplicatedKeysInMapping(let duplicates, let context):
-                return "has duplicate keys \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) \(context.description)"
+                return
+                    "has duplicate keys \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) \(context.description)"
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-                 .composer(_, let problem, let mark, _):
+                .composer(_, let problem, let mark, _):
                 return "is not valid YAML: \(problem) at line \(mark.line), column \(mark.column)"
             default:
                 break

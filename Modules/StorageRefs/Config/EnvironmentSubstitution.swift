@@ -55,11 +55,15 @@ public struct EnvironmentSubstitution: Sendable {
         case .scalar(let scalar):
             return .scalar(resolve(scalar, at: path, issues: &issues))
         case .sequence(let items):
-            return .sequence(items.enumerated().map { resolve($0.element, at: path.appending(index: $0.offset), issues: &issues) })
+            return .sequence(
+                items.enumerated().map { resolve($0.element, at: path.appending(index: $0.offset), issues: &issues) }
+            )
         case .mapping(let entries):
-            return .mapping(entries.map {
-                ConfigEntry(key: $0.key, value: resolve($0.value, at: path.appending($0.key), issues: &issues))
-            })
+            return .mapping(
+                entries.map {
+                    ConfigEntry(key: $0.key, value: resolve($0.value, at: path.appending($0.key), issues: &issues))
+                }
+            )
         }
     }
 
@@ -71,7 +75,9 @@ public struct EnvironmentSubstitution: Sendable {
         case .failure(let problem):
             // Never echo any part of a secret's text, even a malformed placeholder in it.
             let secret = path.lastKey.map(EnvironmentSubstitution.isSecretKey) ?? false
-            issues.append(ConfigIssue(path: path, problem: secret ? "has a malformed ${env.…} placeholder" : problem.message))
+            issues.append(
+                ConfigIssue(path: path, problem: secret ? "has a malformed ${env.…} placeholder" : problem.message)
+            )
             return scalar
         }
         guard !placeholders.isEmpty else { return scalar }
@@ -86,10 +92,13 @@ public struct EnvironmentSubstitution: Sendable {
             case .some(let value): result += value
             case .none:
                 failed = true
-                issues.append(ConfigIssue(
-                    path: path,
-                    problem: "requires environment variable \(placeholder.name), which is not set (or is empty); "
-                        + "set it, or write ${env.\(placeholder.name):=default} to give a default"))
+                issues.append(
+                    ConfigIssue(
+                        path: path,
+                        problem: "requires environment variable \(placeholder.name), which is not set (or is empty); "
+                            + "set it, or write ${env.\(placeholder.name):=default} to give a default"
+                    )
+                )
             }
         }
         result += scalar.text[cursor...]
@@ -139,7 +148,7 @@ struct Placeholder {
                 return .failure(ScanProblem("has a placeholder '\(text[start.lowerBound...])' with no closing '}'"))
             }
             let whole = text[start.lowerBound...close]
-            let body = text[start.upperBound..<close]   // ".NAME", ".NAME:=x", ".NAME:+x"
+            let body = text[start.upperBound..<close]  // ".NAME", ".NAME:=x", ".NAME:+x"
             guard body.first == "." else {
                 return .failure(ScanProblem("has a malformed placeholder '\(whole)': write ${env.NAME}"))
             }
@@ -147,7 +156,9 @@ struct Placeholder {
             let nameEnd = afterDot.firstIndex(where: { !isNameCharacter($0) }) ?? afterDot.endIndex
             let name = String(afterDot[..<nameEnd])
             guard !name.isEmpty else {
-                return .failure(ScanProblem("has a malformed placeholder '\(whole)': variable names are made of A-Z, 0-9 and _"))
+                return .failure(
+                    ScanProblem("has a malformed placeholder '\(whole)': variable names are made of A-Z, 0-9 and _")
+                )
             }
             let rest = afterDot[nameEnd...]
             let operation: Operation
@@ -158,11 +169,19 @@ struct Placeholder {
             } else if rest.hasPrefix(":+") {
                 operation = .ifSet(String(rest.dropFirst(2)))
             } else if rest.first == ":" {
-                return .failure(ScanProblem("has a placeholder '\(whole)' with an unsupported operator '\(rest.prefix(2))': use ':=' for a default or ':+' for a value used when the variable is set"))
+                return .failure(
+                    ScanProblem(
+                        "has a placeholder '\(whole)' with an unsupported operator '\(rest.prefix(2))': use ':=' for a default or ':+' for a value used when the variable is set"
+                    )
+                )
             } else {
-                return .failure(ScanProblem("has a malformed placeholder '\(whole)': variable names are made of A-Z, 0-9 and _"))
+                return .failure(
+                    ScanProblem("has a malformed placeholder '\(whole)': variable names are made of A-Z, 0-9 and _")
+                )
             }
-            found.append(Placeholder(range: start.lowerBound..<text.index(after: close), name: name, operation: operation))
+            found.append(
+                Placeholder(range: start.lowerBound..<text.index(after: close), name: name, operation: operation)
+            )
             searchStart = text.index(after: close)
         }
         return .success(found)

@@ -34,20 +34,30 @@ public struct RunConfig: Sendable {
     /// - Throws: ``StorageConfigError``: ``StorageConfigError/Code/unreadableFile`` when the file cannot be read,
     ///   ``StorageConfigError/Code/invalidYAML`` when it does not parse, ``StorageConfigError/Code/invalidConfig``
     ///   listing every problem otherwise.
-    public static func load(contentsOfFile path: String, environment: [String: String]) throws(StorageConfigError) -> RunConfig {
+    public static func load(
+        contentsOfFile path: String,
+        environment: [String: String]
+    ) throws(StorageConfigError) -> RunConfig {
         let text: String
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             guard let decoded = String(data: data, encoding: .utf8) else {
-                throw StorageConfigError(code: .unreadableFile, issues: [ConfigIssue(path: .root, problem: "is not UTF-8 text")], source: path)
+                throw StorageConfigError(
+                    code: .unreadableFile,
+                    issues: [ConfigIssue(path: .root, problem: "is not UTF-8 text")],
+                    source: path
+                )
             }
             text = decoded
         } catch let error as StorageConfigError {
             throw error
         } catch {
             let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-            throw StorageConfigError(code: .unreadableFile,
-                                     issues: [ConfigIssue(path: .root, problem: "cannot be read: \(reason)")], source: path)
+            throw StorageConfigError(
+                code: .unreadableFile,
+                issues: [ConfigIssue(path: .root, problem: "cannot be read: \(reason)")],
+                source: path
+            )
         }
         do {
             return try RunConfig(yaml: text, environment: environment, source: path)
@@ -72,12 +82,20 @@ public struct RunConfig: Sendable {
         let entries = document.entries ?? []
 
         guard let storageNode = document["storage"], !storageNode.isNull else {
-            var problems = [ConfigIssue(path: ConfigPath("storage"),
-                                        problem: "is missing: a run config declares its backends and stores under storage")]
+            var problems = [
+                ConfigIssue(
+                    path: ConfigPath("storage"),
+                    problem: "is missing: a run config declares its backends and stores under storage"
+                )
+            ]
             let legacy = entries.map(\.key).filter(LegacyStoreKeys.topLevel.contains)
             if !legacy.isEmpty {
                 problems = legacy.map {
-                    ConfigIssue(path: ConfigPath($0), problem: "is a store config from before named backends; run `stackkit migrate` to move it under storage")
+                    ConfigIssue(
+                        path: ConfigPath($0),
+                        problem:
+                            "is a store config from before named backends; run `stackkit migrate` to move it under storage"
+                    )
                 }
             }
             throw StorageConfigError(code: .invalidConfig, issues: problems, source: source)
@@ -96,7 +114,13 @@ public struct RunConfig: Sendable {
         for entry in entries where entry.key != "storage" {
             let path = ConfigPath.root.appending(entry.key)
             if LegacyStoreKeys.topLevel.contains(entry.key), entry.value.entries != nil {
-                issues.append(ConfigIssue(path: path, problem: "is a store config from before named backends and is ignored; run `stackkit migrate` or move it under storage"))
+                issues.append(
+                    ConfigIssue(
+                        path: path,
+                        problem:
+                            "is a store config from before named backends and is ignored; run `stackkit migrate` or move it under storage"
+                    )
+                )
                 continue
             }
             let context = ReferenceScan(storage: storage, brokenBackends: broken, substitution: substitution)
@@ -112,7 +136,8 @@ public struct RunConfig: Sendable {
         self.topLevelKeys = entries.map(\.key)
     }
 
-    private static func isAboutBrokenBackend(_ issue: ConfigIssue, storage: StorageConfig, broken: Set<String>) -> Bool {
+    private static func isAboutBrokenBackend(_ issue: ConfigIssue, storage: StorageConfig, broken: Set<String>) -> Bool
+    {
         guard !broken.isEmpty else { return false }
         return storage.storeReferences.contains { $0.path == issue.path && broken.contains($0.reference.backend) }
     }
@@ -127,20 +152,30 @@ private struct ReferenceScan {
 
     /// Walks `node`, appending each reference found to `found` and its problems (in document order) to `issues`.
     func collectReferences(
-        in node: ConfigNode, at path: ConfigPath,
-        decoder: inout StorageConfigDecoder, into found: inout [(ConfigPath, StoreReference)], issues: inout [ConfigIssue]
+        in node: ConfigNode,
+        at path: ConfigPath,
+        decoder: inout StorageConfigDecoder,
+        into found: inout [(ConfigPath, StoreReference)],
+        issues: inout [ConfigIssue]
     ) {
         switch node {
         case .scalar:
             return
         case .sequence(let items):
             for (index, item) in items.enumerated() {
-                collectReferences(in: item, at: path.appending(index: index), decoder: &decoder, into: &found, issues: &issues)
+                collectReferences(
+                    in: item,
+                    at: path.appending(index: index),
+                    decoder: &decoder,
+                    into: &found,
+                    issues: &issues
+                )
             }
         case .mapping(let entries):
             let keys = Set(entries.map(\.key))
             if keys.contains("backend"), keys.isSubset(of: LegacyStoreKeys.referenceKeys),
-               keys.contains("namespace") != keys.contains("table_name") {
+                keys.contains("namespace") != keys.contains("table_name")
+            {
                 let resolved = substitution.resolve(node, at: path, issues: &issues)
                 var reference: StoreReference?
                 if keys.contains("namespace") {
@@ -157,11 +192,23 @@ private struct ReferenceScan {
                 return
             }
             if let last = path.lastKey, LegacyStoreKeys.providerLevel.contains(last), keys.contains("type") {
-                issues.append(ConfigIssue(path: path, problem: "is an inline store config from before named backends; run `stackkit migrate` to replace it with a reference to a storage backend"))
+                issues.append(
+                    ConfigIssue(
+                        path: path,
+                        problem:
+                            "is an inline store config from before named backends; run `stackkit migrate` to replace it with a reference to a storage backend"
+                    )
+                )
                 return
             }
             for entry in entries {
-                collectReferences(in: entry.value, at: path.appending(entry.key), decoder: &decoder, into: &found, issues: &issues)
+                collectReferences(
+                    in: entry.value,
+                    at: path.appending(entry.key),
+                    decoder: &decoder,
+                    into: &found,
+                    issues: &issues
+                )
             }
         }
     }
@@ -174,7 +221,9 @@ enum LegacyStoreKeys {
     /// Store blocks inside provider configs.
     static let providerLevel: Set<String> = ["kvstore", "persistence_store", "responses_store", "metadata_store"]
     /// The keys a reference mapping may have.
-    static let referenceKeys: Set<String> = ["backend", "namespace", "table_name", "max_write_queue_size", "num_writers"]
+    static let referenceKeys: Set<String> = [
+        "backend", "namespace", "table_name", "max_write_queue_size", "num_writers",
+    ]
 }
 
 extension StorageConfigDecoder {

@@ -17,7 +17,9 @@ extension StorageConfig {
         }
         if let inference = stores.inference { storesObject["inference"] = inference.json }
         if let conversations = stores.conversations {
-            storesObject["conversations"] = ["backend": .string(conversations.backend), "table_name": .string(conversations.tableName)]
+            storesObject["conversations"] = [
+                "backend": .string(conversations.backend), "table_name": .string(conversations.tableName),
+            ]
         }
         if let responses = stores.responses { storesObject["responses"] = responses.json }
         return ["backends": .object(backendsObject), "stores": .object(storesObject)]
@@ -42,22 +44,42 @@ extension StorageBackendConfig {
         func put(_ key: String, _ value: Secret?) { if value != nil { object[key] = .string(Secret.redacted) } }
         switch self {
         case .kvSQLite(let config):
-            put("db_path", config.dbPath); put("namespace", config.namespace)
+            put("db_path", config.dbPath)
+            put("namespace", config.namespace)
         case .sqlSQLite(let config):
             put("db_path", config.dbPath)
         case .kvPostgres(let config):
-            put("host", config.host); put("port", config.port); put("db", config.db); put("user", config.user)
-            put("password", config.password); put("ssl_mode", config.sslMode); put("ca_cert_path", config.caCertPath)
-            put("table_name", config.tableName); put("namespace", config.namespace)
+            put("host", config.host)
+            put("port", config.port)
+            put("db", config.db)
+            put("user", config.user)
+            put("password", config.password)
+            put("ssl_mode", config.sslMode)
+            put("ca_cert_path", config.caCertPath)
+            put("table_name", config.tableName)
+            put("namespace", config.namespace)
         case .sqlPostgres(let config):
-            put("host", config.host); put("port", config.port); put("db", config.db); put("user", config.user)
-            put("password", config.password); put("ssl_mode", config.sslMode); put("ca_cert_path", config.caCertPath)
+            put("host", config.host)
+            put("port", config.port)
+            put("db", config.db)
+            put("user", config.user)
+            put("password", config.password)
+            put("ssl_mode", config.sslMode)
+            put("ca_cert_path", config.caCertPath)
         case .kvRedis(let config):
-            put("host", config.host); put("port", config.port); put("password", config.password); put("db", config.db)
+            put("host", config.host)
+            put("port", config.port)
+            put("password", config.password)
+            put("db", config.db)
             put("namespace", config.namespace)
         case .kvMongoDB(let config):
-            put("host", config.host); put("port", config.port); put("db", config.db); put("user", config.user)
-            put("password", config.password); put("collection_name", config.collectionName); put("namespace", config.namespace)
+            put("host", config.host)
+            put("port", config.port)
+            put("db", config.db)
+            put("user", config.user)
+            put("password", config.password)
+            put("collection_name", config.collectionName)
+            put("namespace", config.namespace)
         }
         return .object(object)
     }

@@ -31,9 +31,15 @@ public struct StorageConfig: Sendable, Hashable {
         let base = ConfigPath("storage.stores")
         var result: [(ConfigPath, StoreReference)] = []
         if let metadata = stores.metadata { result.append((base.appending("metadata"), .keyValue(metadata))) }
-        if let inference = stores.inference { result.append((base.appending("inference"), .table(inference.tableReference))) }
-        if let conversations = stores.conversations { result.append((base.appending("conversations"), .table(conversations))) }
-        if let responses = stores.responses { result.append((base.appending("responses"), .table(responses.tableReference))) }
+        if let inference = stores.inference {
+            result.append((base.appending("inference"), .table(inference.tableReference)))
+        }
+        if let conversations = stores.conversations {
+            result.append((base.appending("conversations"), .table(conversations)))
+        }
+        if let responses = stores.responses {
+            result.append((base.appending("responses"), .table(responses.tableReference)))
+        }
         return result
     }
 
@@ -91,7 +97,8 @@ public struct StorageConfig: Sendable, Hashable {
             return "references unknown backend '\(reference.backend)'; available backends: \(available)"
         }
         guard backend.family == reference.requiredFamily else {
-            return "references backend '\(reference.backend)' of type '\(backend.type)', but a \(reference.requiredFamily) backend is required"
+            return
+                "references backend '\(reference.backend)' of type '\(backend.type)', but a \(reference.requiredFamily) backend is required"
         }
         return nil
     }

@@ -6,7 +6,9 @@ struct StorageConfigDecoder {
 
     static let backendKeys: [StorageBackendType: [String]] = [
         .kvSQLite: ["type", "namespace", "db_path"],
-        .kvPostgres: ["type", "namespace", "host", "port", "db", "user", "password", "ssl_mode", "ca_cert_path", "table_name"],
+        .kvPostgres: [
+            "type", "namespace", "host", "port", "db", "user", "password", "ssl_mode", "ca_cert_path", "table_name",
+        ],
         .kvRedis: ["type", "namespace", "host", "port", "password", "db"],
         .kvMongoDB: ["type", "namespace", "host", "port", "db", "user", "password", "collection_name"],
         .sqlSQLite: ["type", "db_path"],
@@ -25,7 +27,9 @@ struct StorageConfigDecoder {
         if let backendsNode = block["backends"] {
             config.backends = decodeBackends(backendsNode, at: path.appending("backends"))
         } else {
-            issues.append(ConfigIssue(path: path.appending("backends"), problem: "is required: declare at least one backend"))
+            issues.append(
+                ConfigIssue(path: path.appending("backends"), problem: "is required: declare at least one backend")
+            )
         }
         if let storesNode = block["stores"] {
             config.stores = decodeStores(storesNode, at: path.appending("stores"))
@@ -37,7 +41,12 @@ struct StorageConfigDecoder {
 
     private mutating func decodeBackends(_ node: ConfigNode, at path: ConfigPath) -> [String: StorageBackendConfig] {
         guard let entries = node.entries else {
-            issues.append(ConfigIssue(path: path, problem: "must be a mapping of backend names to backend configs, found \(node.kindDescription)"))
+            issues.append(
+                ConfigIssue(
+                    path: path,
+                    problem: "must be a mapping of backend names to backend configs, found \(node.kindDescription)"
+                )
+            )
             return [:]
         }
         if entries.isEmpty {
@@ -61,44 +70,80 @@ struct StorageConfigDecoder {
         let allowedTypes = StorageBackendType.allCases.map(\.rawValue).joined(separator: ", ")
         guard let typeName = block.string("type") else {
             if block.issues.isEmpty {
-                block.issues(append: ConfigIssue(path: path.appending("type"), problem: "is required; allowed types: \(allowedTypes)"))
+                block.issues(
+                    append: ConfigIssue(
+                        path: path.appending("type"),
+                        problem: "is required; allowed types: \(allowedTypes)"
+                    )
+                )
             }
             return nil
         }
         guard let type = StorageBackendType(rawValue: typeName) else {
-            block.issues(append: ConfigIssue(path: path.appending("type"), problem: "'\(typeName)' is not a backend type; allowed types: \(allowedTypes)"))
+            block.issues(
+                append: ConfigIssue(
+                    path: path.appending("type"),
+                    problem: "'\(typeName)' is not a backend type; allowed types: \(allowedTypes)"
+                )
+            )
             return nil
         }
         let config: StorageBackendConfig
         switch type {
         case .kvSQLite:
-            config = .kvSQLite(SQLiteKVStoreConfig(dbPath: block.requiredString("db_path"), namespace: block.string("namespace")))
+            config = .kvSQLite(
+                SQLiteKVStoreConfig(dbPath: block.requiredString("db_path"), namespace: block.string("namespace"))
+            )
         case .kvPostgres:
-            config = .kvPostgres(PostgresKVStoreConfig(
-                host: block.string("host", default: "localhost"), port: block.int("port", default: 5432),
-                db: block.string("db", default: "llamastack"), user: block.requiredString("user"),
-                password: block.secret("password"), sslMode: block.string("ssl_mode"),
-                caCertPath: block.string("ca_cert_path"),
-                tableName: block.string("table_name", default: "llamastack_kvstore"), namespace: block.string("namespace")))
+            config = .kvPostgres(
+                PostgresKVStoreConfig(
+                    host: block.string("host", default: "localhost"),
+                    port: block.int("port", default: 5432),
+                    db: block.string("db", default: "llamastack"),
+                    user: block.requiredString("user"),
+                    password: block.secret("password"),
+                    sslMode: block.string("ssl_mode"),
+                    caCertPath: block.string("ca_cert_path"),
+                    tableName: block.string("table_name", default: "llamastack_kvstore"),
+                    namespace: block.string("namespace")
+                )
+            )
         case .kvRedis:
-            config = .kvRedis(RedisKVStoreConfig(
-                host: block.string("host", default: "localhost"), port: block.int("port", default: 6379),
-                password: block.secret("password"), db: block.int("db", default: 0), namespace: block.string("namespace")))
+            config = .kvRedis(
+                RedisKVStoreConfig(
+                    host: block.string("host", default: "localhost"),
+                    port: block.int("port", default: 6379),
+                    password: block.secret("password"),
+                    db: block.int("db", default: 0),
+                    namespace: block.string("namespace")
+                )
+            )
         case .kvMongoDB:
-            config = .kvMongoDB(MongoDBKVStoreConfig(
-                host: block.string("host", default: "localhost"), port: block.int("port", default: 27017),
-                db: block.string("db", default: "llamastack"), user: block.string("user"),
-                password: block.secret("password"),
-                collectionName: block.string("collection_name", default: "llamastack_kvstore"),
-                namespace: block.string("namespace")))
+            config = .kvMongoDB(
+                MongoDBKVStoreConfig(
+                    host: block.string("host", default: "localhost"),
+                    port: block.int("port", default: 27017),
+                    db: block.string("db", default: "llamastack"),
+                    user: block.string("user"),
+                    password: block.secret("password"),
+                    collectionName: block.string("collection_name", default: "llamastack_kvstore"),
+                    namespace: block.string("namespace")
+                )
+            )
         case .sqlSQLite:
             config = .sqlSQLite(SQLiteSQLStoreConfig(dbPath: block.requiredString("db_path")))
         default:
-            config = .sqlPostgres(PostgresSQLStoreConfig(
-                host: block.string("host", default: "localhost"), port: block.int("port", default: 5432),
-                db: block.string("db", default: "llamastack"), user: block.requiredString("user"),
-                password: block.secret("password"), sslMode: block.string("ssl_mode"),
-                caCertPath: block.string("ca_cert_path")))
+            config = .sqlPostgres(
+                PostgresSQLStoreConfig(
+                    host: block.string("host", default: "localhost"),
+                    port: block.int("port", default: 5432),
+                    db: block.string("db", default: "llamastack"),
+                    user: block.requiredString("user"),
+                    password: block.secret("password"),
+                    sslMode: block.string("ssl_mode"),
+                    caCertPath: block.string("ca_cert_path")
+                )
+            )
         }
         block.rejectUnknownKeys(allowed: Self.backendKeys[type] ?? [], what: "a \(type) backend")
         // Unknown keys do not make the backend unusable for reference checks; invalid values do.
@@ -122,8 +167,12 @@ struct StorageConfigDecoder {
             stores.responses = decodeQueuedReference(responses, at: path.appending("responses"))
         }
         for key in block.keys where !Self.storeNames.contains(key) {
-            block.issues(append: ConfigIssue(path: path.appending(key),
-                                             problem: "is not a known store; known stores: \(Self.storeNames.joined(separator: ", "))"))
+            block.issues(
+                append: ConfigIssue(
+                    path: path.appending(key),
+                    problem: "is not a known store; known stores: \(Self.storeNames.joined(separator: ", "))"
+                )
+            )
         }
         return stores
     }
@@ -132,7 +181,10 @@ struct StorageConfigDecoder {
         var block = ConfigBlockReader(node, at: path)
         defer { issues += block.issues }
         guard node.entries != nil else { return nil }
-        let reference = KVStoreReference(backend: block.requiredString("backend"), namespace: block.requiredString("namespace"))
+        let reference = KVStoreReference(
+            backend: block.requiredString("backend"),
+            namespace: block.requiredString("namespace")
+        )
         block.rejectUnknownKeys(allowed: ["backend", "namespace"], what: "a key-value store reference")
         return block.invalidFieldCount > 0 ? nil : reference
     }
@@ -141,7 +193,10 @@ struct StorageConfigDecoder {
         var block = ConfigBlockReader(node, at: path)
         defer { issues += block.issues }
         guard node.entries != nil else { return nil }
-        let reference = SQLStoreReference(backend: block.requiredString("backend"), tableName: block.requiredString("table_name"))
+        let reference = SQLStoreReference(
+            backend: block.requiredString("backend"),
+            tableName: block.requiredString("table_name")
+        )
         block.rejectUnknownKeys(allowed: ["backend", "table_name"], what: "a table store reference")
         return block.invalidFieldCount > 0 ? nil : reference
     }
@@ -151,11 +206,15 @@ struct StorageConfigDecoder {
         defer { issues += block.issues }
         guard node.entries != nil else { return nil }
         let reference = InferenceStoreReference(
-            backend: block.requiredString("backend"), tableName: block.requiredString("table_name"),
+            backend: block.requiredString("backend"),
+            tableName: block.requiredString("table_name"),
             maxWriteQueueSize: block.int("max_write_queue_size", default: 10_000),
-            numWriters: block.int("num_writers", default: 4))
-        block.rejectUnknownKeys(allowed: ["backend", "table_name", "max_write_queue_size", "num_writers"],
-                                what: "a store reference with a write queue")
+            numWriters: block.int("num_writers", default: 4)
+        )
+        block.rejectUnknownKeys(
+            allowed: ["backend", "table_name", "max_write_queue_size", "num_writers"],
+            what: "a store reference with a write queue"
+        )
         return block.invalidFieldCount > 0 ? nil : reference
     }
 }

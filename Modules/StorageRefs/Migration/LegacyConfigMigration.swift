@@ -61,16 +61,25 @@ public struct LegacyConfigMigration: Sendable {
         let root: Node
         do {
             guard let composed = try Yams.compose(yaml: yaml) else {
-                throw StorageConfigError(code: .invalidYAML, issues: [ConfigIssue(path: .root, problem: "is empty: a run config is a YAML mapping")])
+                throw StorageConfigError(
+                    code: .invalidYAML,
+                    issues: [ConfigIssue(path: .root, problem: "is empty: a run config is a YAML mapping")]
+                )
             }
             root = composed
         } catch let error as StorageConfigError {
             throw error
         } catch {
-            throw StorageConfigError(code: .invalidYAML, issues: [ConfigIssue(path: .root, problem: "is not valid YAML: \(error)")])
+            throw StorageConfigError(
+                code: .invalidYAML,
+                issues: [ConfigIssue(path: .root, problem: "is not valid YAML: \(error)")]
+            )
         }
         guard case .mapping(let rootMapping) = root else {
-            throw StorageConfigError(code: .invalidYAML, issues: [ConfigIssue(path: .root, problem: "must be a YAML mapping")])
+            throw StorageConfigError(
+                code: .invalidYAML,
+                issues: [ConfigIssue(path: .root, problem: "must be a YAML mapping")]
+            )
         }
 
         var state = MigrationState(existingStorage: rootMapping["storage"])
@@ -81,18 +90,21 @@ public struct LegacyConfigMigration: Sendable {
         var storagePosition: Int?
         for (key, store) in MigrationState.topLevelStores {
             guard let index = document.index(of: key), let block = document.pairs[index].1.mapping,
-                  MigrationState.isLegacyBlock(block) else { continue }
+                MigrationState.isLegacyBlock(block)
+            else { continue }
             let path = ConfigPath.root.appending(key)
             if let backend = state.backend(for: block, family: store.family, at: path) {
                 storeEntries.append((store.name, state.reference(backend: backend, block: block, store: store)))
                 state.migratedPaths.append(path)
             }
             storagePosition = min(storagePosition ?? index, index)
-            document.pairs[index].0 = ""   // marked for removal
+            document.pairs[index].0 = ""  // marked for removal
         }
 
         // Provider-level stores.
-        if let providersIndex = document.index(of: "providers"), case .mapping(let providers) = document.pairs[providersIndex].1 {
+        if let providersIndex = document.index(of: "providers"),
+            case .mapping(let providers) = document.pairs[providersIndex].1
+        {
             var providersMapping = OrderedMapping(providers)
             for apiIndex in providersMapping.pairs.indices {
                 let api = providersMapping.pairs[apiIndex].0
@@ -129,12 +141,24 @@ public struct LegacyConfigMigration: Sendable {
 
         let output: String
         do {
-            output = try Yams.serialize(node: .mapping(document.mapping(like: rootMapping)), indent: 2, width: -1, allowUnicode: true)
+            output = try Yams.serialize(
+                node: .mapping(document.mapping(like: rootMapping)),
+                indent: 2,
+                width: -1,
+                allowUnicode: true
+            )
         } catch {
-            throw StorageConfigError(code: .invalidYAML, issues: [ConfigIssue(path: .root, problem: "could not be written as YAML: \(error)")])
+            throw StorageConfigError(
+                code: .invalidYAML,
+                issues: [ConfigIssue(path: .root, problem: "could not be written as YAML: \(error)")]
+            )
         }
-        return Result(yaml: output, migratedStores: state.migratedPaths.count,
-                      createdBackends: state.createdBackends.count, migratedPaths: state.migratedPaths)
+        return Result(
+            yaml: output,
+            migratedStores: state.migratedPaths.count,
+            createdBackends: state.createdBackends.count,
+            migratedPaths: state.migratedPaths
+        )
     }
 }
 

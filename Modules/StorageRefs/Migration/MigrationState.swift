@@ -18,9 +18,24 @@ struct MigrationState {
     }
 
     static let topLevelStores: [(String, Store)] = [
-        ("metadata_store", Store(name: "metadata", family: .keyValue, defaultNamespace: "registry", tableName: nil, queued: false)),
-        ("inference_store", Store(name: "inference", family: .sql, defaultNamespace: nil, tableName: "inference_store", queued: true)),
-        ("conversations_store", Store(name: "conversations", family: .sql, defaultNamespace: nil, tableName: "openai_conversations", queued: false)),
+        (
+            "metadata_store",
+            Store(name: "metadata", family: .keyValue, defaultNamespace: "registry", tableName: nil, queued: false)
+        ),
+        (
+            "inference_store",
+            Store(name: "inference", family: .sql, defaultNamespace: nil, tableName: "inference_store", queued: true)
+        ),
+        (
+            "conversations_store",
+            Store(
+                name: "conversations",
+                family: .sql,
+                defaultNamespace: nil,
+                tableName: "openai_conversations",
+                queued: false
+            )
+        ),
     ]
 
     static let legacyTypes = ["sqlite", "postgres", "redis", "mongodb"]
@@ -37,9 +52,16 @@ struct MigrationState {
             if case .mapping(let declared) = storage["backends"] {
                 for (key, value) in declared {
                     guard let name = key.string, case .mapping(let block) = value, let type = block["type"]?.string,
-                          let backendType = StorageBackendType(rawValue: type) else { continue }
-                    backends.append(Backend(name: name, family: backendType.family,
-                                            signature: Self.signature(of: block, type: type), node: value))
+                        let backendType = StorageBackendType(rawValue: type)
+                    else { continue }
+                    backends.append(
+                        Backend(
+                            name: name,
+                            family: backendType.family,
+                            signature: Self.signature(of: block, type: type),
+                            node: value
+                        )
+                    )
                 }
             }
         }
@@ -48,7 +70,8 @@ struct MigrationState {
     /// Whether `block` is a pre-named-backends store config.
     static func isLegacyBlock(_ block: Node.Mapping) -> Bool {
         guard let type = block["type"]?.string else { return false }
-        return legacyTypes.contains(type) || !type.hasPrefix("kv_") && !type.hasPrefix("sql_") && block["backend"] == nil
+        return legacyTypes.contains(type)
+            || !type.hasPrefix("kv_") && !type.hasPrefix("sql_") && block["backend"] == nil
     }
 
     /// The connection settings that decide whether two blocks share a backend: the new type and every key but
@@ -66,7 +89,9 @@ struct MigrationState {
         switch node {
         case .scalar(let scalar): return scalar.string
         case .sequence(let items): return "[" + items.map(canonical).joined(separator: ",") + "]"
-        case .mapping(let mapping): return "{" + mapping.map { "\($0.key.string ?? ""):\(canonical($0.value))" }.sorted().joined(separator: ",") + "}"
+        case .mapping(let mapping):
+            return "{" + mapping.map { "\($0.key.string ?? ""):\(canonical($0.value))" }.sorted().joined(separator: ",")
+                + "}"
         case .alias: return "*"
         }
     }
@@ -75,13 +100,24 @@ struct MigrationState {
     mutating func backend(for block: Node.Mapping, family: StorageBackendFamily, at path: ConfigPath) -> Backend? {
         let legacyType = block["type"]?.string ?? ""
         guard Self.legacyTypes.contains(legacyType) else {
-            issues.append(ConfigIssue(path: path.appending("type"), problem: "'\(legacyType)' is not a store type; legacy store configs use sqlite, postgres, redis or mongodb"))
+            issues.append(
+                ConfigIssue(
+                    path: path.appending("type"),
+                    problem:
+                        "'\(legacyType)' is not a store type; legacy store configs use sqlite, postgres, redis or mongodb"
+                )
+            )
             return nil
         }
         let prefix = family == .keyValue ? "kv" : "sql"
         let newType = "\(prefix)_\(legacyType)"
         guard StorageBackendType(rawValue: newType) != nil else {
-            issues.append(ConfigIssue(path: path.appending("type"), problem: "'\(legacyType)' cannot hold a table store; use sqlite or postgres"))
+            issues.append(
+                ConfigIssue(
+                    path: path.appending("type"),
+                    problem: "'\(legacyType)' cannot hold a table store; use sqlite or postgres"
+                )
+            )
             return nil
         }
         let signature = Self.signature(of: block, type: newType)
@@ -93,8 +129,12 @@ struct MigrationState {
             guard let name = key.string, name != "type", name != "namespace" else { continue }
             pairs.append((name, value))
         }
-        let backend = Backend(name: nextName(prefix: prefix), family: family, signature: signature,
-                              node: .mapping(OrderedMapping(pairs: pairs).mapping(like: block)))
+        let backend = Backend(
+            name: nextName(prefix: prefix),
+            family: family,
+            signature: signature,
+            node: .mapping(OrderedMapping(pairs: pairs).mapping(like: block))
+        )
         backends.append(backend)
         createdBackends.append(backend)
         return backend
@@ -112,7 +152,8 @@ struct MigrationState {
     func reference(backend: Backend, block: Node.Mapping, store: Store) -> Node {
         var pairs: [(String, Node)] = [("backend", Node(backend.name))]
         if store.family == .keyValue {
-            let namespace = block["namespace"].flatMap { $0.null == nil ? $0 : nil } ?? Node(store.defaultNamespace ?? "default")
+            let namespace =
+                block["namespace"].flatMap { $0.null == nil ? $0 : nil } ?? Node(store.defaultNamespace ?? "default")
             pairs.append(("namespace", namespace))
         } else {
             pairs.append(("table_name", Node(store.tableName ?? "store")))
@@ -140,7 +181,13 @@ struct MigrationState {
             let blockPath = configPath.appending(key)
             switch key {
             case "kvstore", "persistence_store":
-                let store = Store(name: key, family: .keyValue, defaultNamespace: "\(api)::\(providerID)", tableName: nil, queued: false)
+                let store = Store(
+                    name: key,
+                    family: .keyValue,
+                    defaultNamespace: "\(api)::\(providerID)",
+                    tableName: nil,
+                    queued: false
+                )
                 guard let backend = backend(for: block, family: .keyValue, at: blockPath) else { continue }
                 let reference = reference(backend: backend, block: block, store: store)
                 persistence.append(key == "kvstore" ? ("", reference) : ("agent_state", reference))
@@ -168,14 +215,21 @@ struct MigrationState {
 
         if let position = persistencePosition {
             if fields.index(of: "persistence") != nil {
-                issues.append(ConfigIssue(path: configPath.appending("persistence"), problem: "already exists next to legacy store blocks; merge them by hand"))
+                issues.append(
+                    ConfigIssue(
+                        path: configPath.appending("persistence"),
+                        problem: "already exists next to legacy store blocks; merge them by hand"
+                    )
+                )
                 return nil
             }
             let value: Node
             if persistence.count == 1, persistence[0].0.isEmpty {
                 value = persistence[0].1
             } else {
-                value = .mapping(OrderedMapping(pairs: persistence.map { ($0.0.isEmpty ? "kvstore" : $0.0, $0.1) }).mapping())
+                value = .mapping(
+                    OrderedMapping(pairs: persistence.map { ($0.0.isEmpty ? "kvstore" : $0.0, $0.1) }).mapping()
+                )
             }
             fields.pairs.insert(("persistence", value), at: position)
         }
@@ -189,15 +243,31 @@ struct MigrationState {
     func storageNode(adding stores: [(String, Node)]) -> Node {
         var storage = existingStorage.map(OrderedMapping.init) ?? OrderedMapping(pairs: [])
         var declared: OrderedMapping
-        if case .mapping(let existing) = storage["backends"] { declared = OrderedMapping(existing) } else { declared = OrderedMapping(pairs: []) }
+        if case .mapping(let existing) = storage["backends"] {
+            declared = OrderedMapping(existing)
+        } else {
+            declared = OrderedMapping(pairs: [])
+        }
         for backend in createdBackends { declared.pairs.append((backend.name, backend.node)) }
         var storeMapping: OrderedMapping
-        if case .mapping(let existing) = storage["stores"] { storeMapping = OrderedMapping(existing) } else { storeMapping = OrderedMapping(pairs: []) }
+        if case .mapping(let existing) = storage["stores"] {
+            storeMapping = OrderedMapping(existing)
+        } else {
+            storeMapping = OrderedMapping(pairs: [])
+        }
         for (name, reference) in stores {
-            if let index = storeMapping.index(of: name) { storeMapping.pairs[index].1 = reference } else { storeMapping.pairs.append((name, reference)) }
+            if let index = storeMapping.index(of: name) {
+                storeMapping.pairs[index].1 = reference
+            } else {
+                storeMapping.pairs.append((name, reference))
+            }
         }
         func set(_ key: String, _ value: Node) {
-            if let index = storage.index(of: key) { storage.pairs[index].1 = value } else { storage.pairs.append((key, value)) }
+            if let index = storage.index(of: key) {
+                storage.pairs[index].1 = value
+            } else {
+                storage.pairs.append((key, value))
+            }
         }
         set("backends", .mapping(declared.mapping()))
         if !storeMapping.pairs.isEmpty { set("stores", .mapping(storeMapping.mapping())) }

@@ -18,8 +18,13 @@ public struct MongoDBKVStoreConfig: Sendable, Hashable {
 
     /// Creates a configuration with llama-stack's defaults.
     public init(
-        host: String = "localhost", port: Int = 27017, db: String = "llamastack", user: String? = nil,
-        password: Secret? = nil, collectionName: String = "llamastack_kvstore", namespace: String? = nil
+        host: String = "localhost",
+        port: Int = 27017,
+        db: String = "llamastack",
+        user: String? = nil,
+        password: Secret? = nil,
+        collectionName: String = "llamastack_kvstore",
+        namespace: String? = nil
     ) {
         self.host = host
         self.port = port

@@ -22,9 +22,15 @@ public struct PostgresKVStoreConfig: Sendable, Hashable {
 
     /// Creates a configuration with llama-stack's defaults.
     public init(
-        host: String = "localhost", port: Int = 5432, db: String = "llamastack", user: String,
-        password: Secret? = nil, sslMode: String? = nil, caCertPath: String? = nil,
-        tableName: String = "llamastack_kvstore", namespace: String? = nil
+        host: String = "localhost",
+        port: Int = 5432,
+        db: String = "llamastack",
+        user: String,
+        password: Secret? = nil,
+        sslMode: String? = nil,
+        caCertPath: String? = nil,
+        tableName: String = "llamastack_kvstore",
+        namespace: String? = nil
     ) {
         self.host = host
         self.port = port

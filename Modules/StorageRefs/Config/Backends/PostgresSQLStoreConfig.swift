@@ -17,8 +17,13 @@ public struct PostgresSQLStoreConfig: Sendable, Hashable {
 
     /// Creates a configuration with llama-stack's defaults.
     public init(
-        host: String = "localhost", port: Int = 5432, db: String = "llamastack", user: String,
-        password: Secret? = nil, sslMode: String? = nil, caCertPath: String? = nil
+        host: String = "localhost",
+        port: Int = 5432,
+        db: String = "llamastack",
+        user: String,
+        password: Secret? = nil,
+        sslMode: String? = nil,
+        caCertPath: String? = nil
     ) {
         self.host = host
         self.port = port

@@ -12,7 +12,13 @@ public struct RedisKVStoreConfig: Sendable, Hashable {
     public var namespace: String?
 
     /// Creates a configuration with llama-stack's defaults.
-    public init(host: String = "localhost", port: Int = 6379, password: Secret? = nil, db: Int = 0, namespace: String? = nil) {
+    public init(
+        host: String = "localhost",
+        port: Int = 6379,
+        password: Secret? = nil,
+        db: Int = 0,
+        namespace: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.password = password

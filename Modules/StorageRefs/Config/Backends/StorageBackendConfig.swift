@@ -36,7 +36,8 @@ public enum StorageBackendConfig: Sendable, Hashable {
         case .kvPostgres(let config): return "\(config.host):\(config.port)/\(config.db) table \(config.tableName)"
         case .sqlPostgres(let config): return "\(config.host):\(config.port)/\(config.db)"
         case .kvRedis(let config): return "\(config.host):\(config.port)/\(config.db)"
-        case .kvMongoDB(let config): return "\(config.host):\(config.port)/\(config.db) collection \(config.collectionName)"
+        case .kvMongoDB(let config):
+            return "\(config.host):\(config.port)/\(config.db) collection \(config.collectionName)"
         }
     }
 }

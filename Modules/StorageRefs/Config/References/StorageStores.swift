@@ -13,8 +13,10 @@ public struct StorageStores: Sendable, Hashable {
 
     /// Creates a stores block.
     public init(
-        metadata: KVStoreReference? = nil, inference: InferenceStoreReference? = nil,
-        conversations: SQLStoreReference? = nil, responses: ResponsesStoreReference? = nil
+        metadata: KVStoreReference? = nil,
+        inference: InferenceStoreReference? = nil,
+        conversations: SQLStoreReference? = nil,
+        responses: ResponsesStoreReference? = nil
     ) {
         self.metadata = metadata
         self.inference = inference
