@@ -109,3 +109,39 @@ struct KeyRangeTests {
         #expect(KeyRange.compareUTF8([UInt8](), [UInt8]()) == 0)
     }
 }
+
+struct KeyRangeUpperBoundKeyTests {
+    @Test(arguments: [
+        ("a", "b"), ("ab", "ac"), ("a\u{D7FF}", "a\u{E000}"), ("x\u{10FFFF}", "y"), ("日本", "日\u{672D}"), ("é", "ê"),
+    ])
+    func prefixSuccessorIsAValidString(_ prefix: String, _ expected: String) {
+        #expect(KeyRange.prefix(prefix).upperBoundKey == expected)
+    }
+
+    @Test func allMaximalScalarsHaveNoUpperBound() {
+        let range = KeyRange.prefix("\u{10FFFF}\u{10FFFF}")
+        #expect(range.upperBoundKey == nil)
+        #expect(range.upperBound == nil)
+        #expect(range.contains("\u{10FFFF}\u{10FFFF}tail"))
+    }
+
+    @Test func stringBoundAndByteBoundAgree() {
+        let keys = ["a", "a\u{FF}", "a\u{4E00}", "a\u{1F600}", "a\u{10FFFF}", "b", "`", "aa", "\u{E9}", "e\u{301}"]
+        for prefix in ["a", "e", "\u{E9}", "a\u{10FFFF}"] {
+            let range = KeyRange.prefix(prefix)
+            for key in keys {
+                let byBytes = range.contains(key)
+                let byString = !KeyRange.utf8Precedes(key, range.lowerBound)
+                    && (range.upperBoundKey.map { KeyRange.utf8Precedes(key, $0) } ?? true)
+                #expect(byBytes == byString, "prefix \(prefix) key \(key)")
+                #expect(byBytes == key.utf8.starts(with: prefix.utf8), "prefix \(prefix) key \(key)")
+            }
+        }
+    }
+
+    @Test func halfOpenRangeKeepsItsEndAsTheStringBound() {
+        #expect(KeyRange(from: "a", to: "m").upperBoundKey == "m")
+        #expect(KeyRange.all.upperBoundKey == nil)
+        #expect(KeyRange.from("k").upperBoundKey == nil)
+    }
+}

@@ -70,6 +70,7 @@ struct NamespaceStore: KeyValueStore {
     func get(_ keys: [String]) async throws -> [String: [UInt8]] { [:] }
     func set(_ entries: [KeyValueEntry]) async throws {}
     func entries(in range: KeyRange, limit: Int?) async throws -> [KeyValueEntry] { [] }
+    func count() async throws -> Int { 0 }
 }
 
 struct UnusedTableStore: TableStore {

@@ -38,10 +38,21 @@ public struct KeyRange: Hashable, Sendable {
     /// instead of comparing against the bounds. An empty prefix means every key.
     public let prefix: String?
 
-    private init(lowerBound: String, upperBound: [UInt8]?, prefix: String?) {
+    /// The same exclusive upper bound as ``upperBound``, as a valid string key, or `nil` when the range is
+    /// unbounded above.
+    ///
+    /// For a ``prefix(_:)`` range this is the prefix with its last Unicode scalar replaced by the next one
+    /// (skipping surrogates; a trailing U+10FFFF is dropped and the scalar before it advanced). Because UTF-8 byte
+    /// order is code-point order, `[prefix, upperBoundKey)` holds exactly the valid keys of
+    /// `[prefix, upperBound)`, so drivers can bind it as text (SQLite `TEXT`, PostgreSQL `text COLLATE "C"`,
+    /// Redis `ZRANGEBYLEX`).
+    public let upperBoundKey: String?
+
+    private init(lowerBound: String, upperBound: [UInt8]?, prefix: String?, upperBoundKey: String?) {
         self.lowerBound = lowerBound
         self.upperBound = upperBound
         self.prefix = prefix
+        self.upperBoundKey = upperBoundKey
     }
 
     /// Creates the half-open range `[start, end)`.
@@ -53,7 +64,7 @@ public struct KeyRange: Hashable, Sendable {
     ///   - start: The smallest key in the range (inclusive).
     ///   - end: The first key past the range (exclusive).
     public init(from start: String, to end: String) {
-        self.init(lowerBound: start, upperBound: Array(end.utf8), prefix: nil)
+        self.init(lowerBound: start, upperBound: Array(end.utf8), prefix: nil, upperBoundKey: end)
     }
 
     /// The range of every key that starts with `prefix`, compared by UTF-8 bytes.
@@ -70,16 +81,17 @@ public struct KeyRange: Hashable, Sendable {
     public static func prefix(_ prefix: String) -> KeyRange {
         var bytes = Array(prefix.utf8)
         guard let last = bytes.popLast() else {
-            return KeyRange(lowerBound: "", upperBound: nil, prefix: "")
+            return KeyRange(lowerBound: "", upperBound: nil, prefix: "", upperBoundKey: nil)
         }
         // UTF-8 never contains 0xFF, so `last + 1` cannot overflow.
         bytes.append(last + 1)
-        return KeyRange(lowerBound: prefix, upperBound: bytes, prefix: prefix)
+        let successor = Self.successor(ofPrefix: prefix)
+        return KeyRange(lowerBound: prefix, upperBound: successor == nil ? nil : bytes, prefix: prefix, upperBoundKey: successor)
     }
 
     /// The range of every key.
     public static var all: KeyRange {
-        KeyRange(lowerBound: "", upperBound: nil, prefix: nil)
+        KeyRange(lowerBound: "", upperBound: nil, prefix: nil, upperBoundKey: nil)
     }
 
     /// The range of every key from `start` (inclusive) on, with no upper bound.
@@ -87,7 +99,7 @@ public struct KeyRange: Hashable, Sendable {
     /// - Parameter start: The smallest key in the range.
     /// - Returns: The range `[start, ∞)`.
     public static func from(_ start: String) -> KeyRange {
-        KeyRange(lowerBound: start, upperBound: nil, prefix: nil)
+        KeyRange(lowerBound: start, upperBound: nil, prefix: nil, upperBoundKey: nil)
     }
 
     /// Whether the range contains no key at all.
@@ -147,5 +159,23 @@ public struct KeyRange: Hashable, Sendable {
                 if l != r { return l < r ? -1 : 1 }
             }
         }
+    }
+
+    /// The smallest string greater than every string that starts with `prefix`, in code-point order, or nil when
+    /// there is none (the prefix is all U+10FFFF).
+    private static func successor(ofPrefix prefix: String) -> String? {
+        var scalars = Array(prefix.unicodeScalars)
+        while let last = scalars.popLast() {
+            var next = last.value + 1
+            if next == 0xD800 { next = 0xE000 }   // skip the surrogate range
+            if let scalar = Unicode.Scalar(next) {
+                scalars.append(scalar)
+                var result = String.UnicodeScalarView()
+                result.append(contentsOf: scalars)
+                return String(result)
+            }
+            // `last` was U+10FFFF: drop it and advance the scalar before it.
+        }
+        return nil
     }
 }

@@ -90,4 +90,9 @@ public protocol KeyValueStore: Sendable {
     /// - Throws: ``StorageError`` with code ``StorageError/Code-swift.struct/invalidValue`` for a
     ///   negative limit, or a backend error.
     func entries(in range: KeyRange, limit: Int?) async throws -> [KeyValueEntry]
+
+    /// The number of keys in this store's namespace that have not expired.
+    ///
+    /// - Throws: ``StorageError`` when the backend fails.
+    func count() async throws -> Int
 }

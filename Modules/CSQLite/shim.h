@@ -1,0 +1,4 @@
+#ifndef STACKKIT_CSQLITE_SHIM_H
+#define STACKKIT_CSQLITE_SHIM_H
+#include <sqlite3.h>
+#endif
