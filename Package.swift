@@ -14,18 +14,30 @@ import PackageDescription
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let postgresNIO: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 
 let package = Package(
     name: "StackKit",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "StorageRefs", targets: ["StorageRefs"]),
+        .library(name: "KVStore", targets: ["KVStore"]),
+        .library(name: "KVStorePostgres", targets: ["KVStorePostgres"]),
+        .library(name: "KVStoreRedis", targets: ["KVStoreRedis"]),
+        .library(name: "KVStoreTesting", targets: ["KVStoreTesting"]),
         .executable(name: "stackkit", targets: ["stackkit"]),
+        .executable(name: "stackkit-bench", targets: ["stackkit-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // MARK: Core
@@ -33,6 +45,35 @@ let package = Package(
             name: "StorageRefs",
             dependencies: [yams, logging],
             path: "Modules/StorageRefs"
+        ),
+
+        // MARK: Key-value stores
+        // The system SQLite (Debian's libsqlite3-dev), called through a thin prepared-statement layer (DESIGN §3).
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Modules/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "KVStore",
+            dependencies: ["StorageRefs", "CSQLite", logging],
+            path: "Modules/KVStore"
+        ),
+        .target(
+            name: "KVStorePostgres",
+            dependencies: ["StorageRefs", postgresNIO, nioCore, nioSSL, logging],
+            path: "Modules/KVStorePostgres"
+        ),
+        .target(
+            name: "KVStoreRedis",
+            dependencies: ["StorageRefs", nioCore, nioPosix, logging],
+            path: "Modules/KVStoreRedis"
+        ),
+        .target(
+            name: "KVStoreTesting",
+            dependencies: ["StorageRefs"],
+            path: "Modules/KVStoreTesting"
         ),
 
         // MARK: Tools
@@ -46,12 +87,35 @@ let package = Package(
             dependencies: ["StackKitCommands"],
             path: "Tools/stackkit"
         ),
+        .executableTarget(
+            name: "stackkit-bench",
+            dependencies: [
+                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "CSQLite",
+                postgresNIO, nioCore, nioPosix, argumentParser, logging,
+            ],
+            path: "Tools/stackkit-bench"
+        ),
 
         // MARK: Tests
         .testTarget(
             name: "StorageRefsTests",
             dependencies: ["StorageRefs"],
             path: "Tests/StorageRefsTests"
+        ),
+        .testTarget(
+            name: "KVStoreTests",
+            dependencies: ["KVStore", "KVStoreTesting", "StorageRefs", "CSQLite"],
+            path: "Tests/KVStoreTests"
+        ),
+        .testTarget(
+            name: "KVStorePostgresTests",
+            dependencies: ["KVStorePostgres", "KVStoreTesting", "StorageRefs", logging],
+            path: "Tests/KVStorePostgresTests"
+        ),
+        .testTarget(
+            name: "KVStoreRedisTests",
+            dependencies: ["KVStoreRedis", "KVStoreTesting", "StorageRefs", logging],
+            path: "Tests/KVStoreRedisTests"
         ),
         .testTarget(
             name: "StackKitCommandsTests",

@@ -9,8 +9,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source Scripts/lib/services.sh
 
 # Servers the suites need; each name has a start_<name> function in Scripts/lib/services.sh.
-# The KV and SQL backends add theirs here: SERVICES=(postgres redis)
-SERVICES=()
+SERVICES=(postgres redis)
+
+# The SQLite C API module (CSQLite) needs the system header.
+[ -f /usr/include/sqlite3.h ] || apt_install libsqlite3-dev
 
 trap stop_services EXIT
 for service in "${SERVICES[@]}"; do "start_$service"; done

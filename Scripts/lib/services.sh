@@ -59,13 +59,14 @@ start_postgres() {
     chown -R postgres "$data"
     as=(runuser -u postgres --)
   fi
-  "${as[@]}" "$bin/initdb" -D "$data/db" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null || return 1
+  "${as[@]}" "$bin/initdb" -D "$data/db" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null || return 1
   STACKKIT_STOP_ACTIONS+=("${as[*]} $bin/pg_ctl -D $data/db -m fast -w stop")
   if ! "${as[@]}" "$bin/pg_ctl" -D "$data/db" -l "$data/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data -c fsync=off" start >/dev/null; then
     log "PostgreSQL did not start; its log:"; cat "$data/server.log" >&2; return 1
   fi
-  "${as[@]}" "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -q \
+  # Set-up over the Unix socket (trusted); clients use TCP with a password (scram-sha-256), as in production.
+  "${as[@]}" "$bin/psql" -h "$data" -p "$port" -U postgres -v ON_ERROR_STOP=1 -q \
     -c "CREATE ROLE stackkit LOGIN PASSWORD 'stackkit'" -c "CREATE DATABASE stackkit_test OWNER stackkit" >/dev/null || return 1
   export STACKKIT_TEST_POSTGRES_URL="postgres://stackkit:stackkit@127.0.0.1:$port/stackkit_test"
   log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"

@@ -1,0 +1,2 @@
+// Placeholder until the benchmarks land.
+print("stackkit-bench: not yet")
