@@ -18,4 +18,17 @@ trap stop_services EXIT
 for service in "${SERVICES[@]}"; do "start_$service"; done
 
 swift build --build-tests
-swift test --skip-build --disable-xctest "$@"
+log="$STACKKIT_TEST_STATE/swift-test.log"
+status=0
+swift test --skip-build --disable-xctest "$@" 2>&1 | tee "$log" || status=$?
+
+# One line per backend: how many conformance cases ran against it and whether they passed.
+echo
+echo "Conformance suites by backend:"
+grep -E 'Test "[a-z-]+ conformance" ' "$log" | grep -E 'passed|failed|skipped' \
+  | sed -E 's/^.*Test "([a-z-]+) conformance"( with ([0-9]+) test cases?)? (passed|failed|skipped).*$/  \1: \3 cases \4/' \
+  || echo "  (none ran)"
+# End with the test runner's own closing line.
+echo
+grep -E 'Test run with [0-9]+ tests?' "$log" | tail -n 1 || true
+exit "$status"

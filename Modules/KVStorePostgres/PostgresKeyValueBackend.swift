@@ -245,16 +245,7 @@ extension PostgresKeyValueBackend: KeyValueBackend {
     /// - Returns: The namespace's store.
     /// - Throws: As ``keyValueStore(namespace:)``.
     public func store(namespace: String) throws(StorageError) -> PostgresKeyValueStore {
-        guard !namespace.isEmpty else {
-            throw StorageError(code: .invalidKey, message: "a key-value namespace must not be empty")
-        }
-        guard !namespace.utf8.contains(0) else {
-            throw StorageError(
-                code: .invalidKey,
-                message: "the key-value namespace \(namespace.debugDescription) contains U+0000, "
-                    + "which PostgreSQL text cannot hold"
-            )
-        }
+        try KeyValueKey.validateNamespace(namespace)
         try self.checkOpen()
         return PostgresKeyValueStore(namespace: namespace, backend: self)
     }

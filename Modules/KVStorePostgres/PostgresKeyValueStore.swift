@@ -30,19 +30,6 @@ public struct PostgresKeyValueStore: Sendable {
         self.backend = backend
     }
 
-    /// Throws ``StorageError/Code-swift.struct/invalidKey`` for an empty key or one containing U+0000.
-    private static func validate(_ key: String) throws(StorageError) {
-        guard !key.isEmpty else {
-            throw StorageError(code: .invalidKey, message: "a key-value key must not be empty")
-        }
-        guard !key.utf8.contains(0) else {
-            throw StorageError(
-                code: .invalidKey,
-                message: "the key \(key.debugDescription) contains U+0000, which PostgreSQL text cannot hold"
-            )
-        }
-    }
-
     /// Runs `query` and decodes each row with `decode`, mapping failures to ``StorageError``.
     private func rows<Row>(
         _ query: PostgresQuery,
@@ -74,7 +61,7 @@ extension PostgresKeyValueStore: KeyValueStore {
     ///   one containing U+0000, ``StorageError/Code-swift.struct/closed`` after the backend's shutdown, or a
     ///   backend error.
     public func get(_ key: String) async throws -> [UInt8]? {
-        try Self.validate(key)
+        try KeyValueKey.validate(key)
         var binds = PostgresBindings(capacity: 3)
         binds.append(self.namespace)
         binds.append(key)
@@ -94,7 +81,7 @@ extension PostgresKeyValueStore: KeyValueStore {
     ///   - expiration: The absolute instant from which the key is invisible, or `nil` for never.
     /// - Throws: As ``get(_:)-(String)``.
     public func set(_ key: String, value: [UInt8], expiration: Date?) async throws {
-        try Self.validate(key)
+        try KeyValueKey.validate(key)
         var binds = PostgresBindings(capacity: 4)
         binds.append(self.namespace)
         binds.append(key)
@@ -110,7 +97,7 @@ extension PostgresKeyValueStore: KeyValueStore {
     /// - Parameter key: A non-empty key without U+0000.
     /// - Throws: As ``get(_:)-(String)``.
     public func delete(_ key: String) async throws {
-        try Self.validate(key)
+        try KeyValueKey.validate(key)
         var binds = PostgresBindings(capacity: 2)
         binds.append(self.namespace)
         binds.append(key)
@@ -126,9 +113,7 @@ extension PostgresKeyValueStore: KeyValueStore {
     /// - Throws: ``StorageError`` with code ``StorageError/Code-swift.struct/invalidKey`` when any key is invalid
     ///   (nothing is read), or as ``get(_:)-(String)``.
     public func get(_ keys: [String]) async throws -> [String: [UInt8]] {
-        for key in keys {
-            try Self.validate(key)
-        }
+        try KeyValueKey.validate(keys)
         try self.backend.checkOpen()
         guard !keys.isEmpty else { return [:] }
         var binds = PostgresBindings(capacity: 3)
@@ -149,9 +134,7 @@ extension PostgresKeyValueStore: KeyValueStore {
     /// - Throws: ``StorageError`` with code ``StorageError/Code-swift.struct/invalidKey`` when any key is invalid
     ///   (nothing is written), or as ``get(_:)-(String)``; when it throws, no entry was written.
     public func set(_ entries: [KeyValueEntry]) async throws {
-        for entry in entries {
-            try Self.validate(entry.key)
-        }
+        try KeyValueKey.validate(entries.map(\.key))
         try self.backend.checkOpen()
         guard !entries.isEmpty else { return }
         // One ON CONFLICT statement cannot touch a row twice: keep each key's last entry. Sorting gives every
@@ -186,9 +169,7 @@ extension PostgresKeyValueStore: KeyValueStore {
     /// - Throws: ``StorageError`` with code ``StorageError/Code-swift.struct/invalidValue`` for a negative limit,
     ///   or as ``get(_:)-(String)``.
     public func entries(in range: KeyRange, limit: Int?) async throws -> [KeyValueEntry] {
-        if let limit, limit < 0 {
-            throw StorageError(code: .invalidValue, message: "the limit must not be negative, got \(limit)")
-        }
+        try KeyValueKey.validate(limit: limit)
         try self.backend.checkOpen()
         if limit == 0 || range.isEmpty {
             return []

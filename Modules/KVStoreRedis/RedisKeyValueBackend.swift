@@ -43,9 +43,7 @@ public final class RedisKeyValueBackend: KeyValueBackend {
     /// - Throws: ``StorageRefs/StorageError`` with code ``StorageRefs/StorageError/Code-swift.struct/invalidKey`` for
     ///   an empty namespace.
     public func keyValueStore(namespace: String) async throws -> any KeyValueStore {
-        guard !namespace.isEmpty else {
-            throw StorageError(code: .invalidKey, message: "the namespace of a Redis key-value store must not be empty")
-        }
+        try KeyValueKey.validateNamespace(namespace)
         return RedisKeyValueStore(namespace: namespace, backend: self)
     }
 

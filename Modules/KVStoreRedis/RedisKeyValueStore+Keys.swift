@@ -2,16 +2,6 @@ import Foundation
 import StorageRefs
 
 extension RedisKeyValueStore {
-    /// Throws ``StorageRefs/StorageError/Code-swift.struct/invalidKey`` for an empty key or one containing U+0000.
-    static func validate(_ key: String) throws {
-        guard !key.isEmpty else {
-            throw StorageError(code: .invalidKey, message: "a key must not be empty")
-        }
-        guard !key.utf8.contains(0) else {
-            throw StorageError(code: .invalidKey, message: "the key \(key.debugDescription) contains U+0000")
-        }
-    }
-
     /// The last millisecond (Unix time) in which an entry expiring at `expiration` is still visible: its `PXAT`.
     ///
     /// Redis hides a key once its clock is past the `PXAT` millisecond, so the key disappears at the start of the

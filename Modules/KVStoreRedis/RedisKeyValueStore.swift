@@ -40,7 +40,7 @@ public struct RedisKeyValueStore: KeyValueStore {
     /// - Throws: ``StorageRefs/StorageError`` with code ``StorageRefs/StorageError/Code-swift.struct/invalidKey`` for
     ///   an invalid key (before any I/O), or a connection or server error.
     public func get(_ key: String) async throws -> [UInt8]? {
-        try Self.validate(key)
+        try KeyValueKey.validate(key)
         let reply = try await self.backend.send([Array("GET".utf8), self.layout.valueKey(key)])
         guard case .bulkString(let value) = reply else { throw self.unexpectedReply(to: "GET") }
         return value
@@ -65,7 +65,7 @@ public struct RedisKeyValueStore: KeyValueStore {
     /// - Throws: ``StorageRefs/StorageError`` with code ``StorageRefs/StorageError/Code-swift.struct/invalidKey`` for
     ///   an invalid key (before any I/O), or a connection or server error.
     public func delete(_ key: String) async throws {
-        try Self.validate(key)
+        try KeyValueKey.validate(key)
         _ = try await self.backend.evaluate(
             .delete,
             keys: [self.layout.indexKey, self.layout.valueKey(key)],
@@ -80,7 +80,7 @@ public struct RedisKeyValueStore: KeyValueStore {
     /// - Throws: ``StorageRefs/StorageError`` with code ``StorageRefs/StorageError/Code-swift.struct/invalidKey`` when
     ///   any key is invalid (nothing is read), or a connection or server error.
     public func get(_ keys: [String]) async throws -> [String: [UInt8]] {
-        for key in keys { try Self.validate(key) }
+        for key in keys { try KeyValueKey.validate(key) }
         var seen = Set<String>()
         let unique = keys.filter { seen.insert($0).inserted }
         guard !unique.isEmpty else { return [:] }
@@ -104,7 +104,7 @@ public struct RedisKeyValueStore: KeyValueStore {
     /// - Throws: ``StorageRefs/StorageError`` with code ``StorageRefs/StorageError/Code-swift.struct/invalidKey`` when
     ///   any key is invalid (nothing is written), or a connection or server error.
     public func set(_ entries: [KeyValueEntry]) async throws {
-        for entry in entries { try Self.validate(entry.key) }
+        try KeyValueKey.validate(entries.map(\.key))
         guard !entries.isEmpty else { return }
         var arguments: [[UInt8]] = [self.layout.valueKeyPrefix]
         arguments.reserveCapacity(1 + 3 * entries.count)
@@ -128,9 +128,7 @@ public struct RedisKeyValueStore: KeyValueStore {
     /// - Throws: ``StorageRefs/StorageError`` with code ``StorageRefs/StorageError/Code-swift.struct/invalidValue``
     ///   for a negative limit, or a connection or server error.
     public func entries(in range: KeyRange, limit: Int?) async throws -> [KeyValueEntry] {
-        if let limit, limit < 0 {
-            throw StorageError(code: .invalidValue, message: "the limit must not be negative (got \(limit))")
-        }
+        try KeyValueKey.validate(limit: limit)
         if limit == 0 || range.isEmpty { return [] }
         let minimum = range.lowerBound.isEmpty ? Array("-".utf8) : Array("[\(range.lowerBound)".utf8)
         let maximum = range.upperBoundKey.map { Array("(\($0)".utf8) } ?? Array("+".utf8)

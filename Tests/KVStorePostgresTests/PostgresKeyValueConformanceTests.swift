@@ -17,7 +17,7 @@ struct PostgresKeyValueConformanceTests {
     /// A TCP port on loopback where nothing listens (port 1, tcpmux, is never served here).
     static let closedPort = 1
 
-    @Test(arguments: KeyValueStoreConformance.Case.allCases)
+    @Test("postgres conformance", arguments: KeyValueStoreConformance.Case.allCases)
     func conformance(_ testCase: KeyValueStoreConformance.Case) async throws {
         let server = try #require(PostgresTestServer.configured, "\(PostgresTestServer.missingMessage)")
         let table = PostgresTestServer.uniqueTableName("conformance")

@@ -16,7 +16,7 @@ import Testing
 struct RedisKeyValueConformanceTests {
     static let password = "hunter2-never-shown"
 
-    @Test(arguments: KeyValueStoreConformance.Case.allCases)
+    @Test("redis conformance", arguments: KeyValueStoreConformance.Case.allCases)
     func conformance(_ testCase: KeyValueStoreConformance.Case) async throws {
         let server = try #require(RedisTestServer.configured, "\(RedisTestServer.missingMessage)")
         let closedPort = try unusedLoopbackPort()

@@ -25,7 +25,7 @@ func manualClockHarness(
 
 @Suite(.timeLimit(.minutes(2)))
 struct InMemoryConformanceTests {
-    @Test(arguments: KeyValueStoreConformance.Case.allCases)
+    @Test("in-memory conformance", arguments: KeyValueStoreConformance.Case.allCases)
     func conformance(_ testCase: KeyValueStoreConformance.Case) async throws {
         let clock = ManualWallClock()
         let backend = InMemoryKeyValueBackend(clock: clock)
@@ -37,7 +37,7 @@ struct InMemoryConformanceTests {
 
 @Suite(.timeLimit(.minutes(2)))
 struct SQLiteFileConformanceTests {
-    @Test(arguments: KeyValueStoreConformance.Case.allCases)
+    @Test("sqlite-file conformance", arguments: KeyValueStoreConformance.Case.allCases)
     func conformance(_ testCase: KeyValueStoreConformance.Case) async throws {
         let clock = ManualWallClock()
         let directory = temporaryDirectory()
@@ -60,7 +60,7 @@ struct SQLiteFileConformanceTests {
 
 @Suite(.timeLimit(.minutes(2)))
 struct SQLiteMemoryConformanceTests {
-    @Test(arguments: KeyValueStoreConformance.Case.allCases)
+    @Test("sqlite-memory conformance", arguments: KeyValueStoreConformance.Case.allCases)
     func conformance(_ testCase: KeyValueStoreConformance.Case) async throws {
         let clock = ManualWallClock()
         var options = SQLiteKeyValueBackend.Options()
