@@ -8,8 +8,9 @@ import Synchronization
 /// - WAL journal, `synchronous=NORMAL`, a busy timeout; every statement is prepared once per connection and
 ///   reused.
 /// - Writes go through the single writer connection (an actor), so concurrent writers in this process queue
-///   instead of failing with "database is locked"; reads go round-robin to the readers, so a slow commit never
-///   blocks a `get`.
+///   instead of failing with "database is locked"; writes that arrive while another commits are committed
+///   together in one transaction (group commit), and each caller returns once its own write is committed.
+///   Reads go round-robin to the readers, so a slow commit never blocks a `get`.
 /// - `:memory:` opens a private in-memory database served by one connection.
 /// - Parent directories of the file are created; a leading `~` in the path is expanded.
 /// - Expired rows are invisible at once and deleted every ``Options/reclaimEvery`` writes (and by
@@ -37,6 +38,8 @@ public final class SQLiteKeyValueBackend: KeyValueBackend {
     public let path: String
 
     let writer: SQLiteKeyValueConnection
+    /// Every write goes through this queue, which commits concurrent writes together.
+    let writes: SQLiteWriteQueue
     private let readers: [SQLiteKeyValueConnection]
     private let nextReader = Atomic<Int>(0)
     private let writesSinceReclaim = Atomic<Int>(0)
@@ -61,6 +64,7 @@ public final class SQLiteKeyValueBackend: KeyValueBackend {
             }
         }
         writer = try SQLiteKeyValueConnection(path: resolved, readOnly: false, busyTimeout: options.busyTimeout, isWriter: true)
+        writes = SQLiteWriteQueue(writer: writer)
         var readers: [SQLiteKeyValueConnection] = []
         if !inMemory {
             for _ in 0..<max(1, options.readerCount) {
@@ -109,9 +113,11 @@ public final class SQLiteKeyValueBackend: KeyValueBackend {
         return readers[index % readers.count]
     }
 
-    /// Counts `writes` and deletes expired rows every ``Options/reclaimEvery`` writes.
-    func didWrite(_ writes: Int) async throws {
-        let total = writesSinceReclaim.wrappingAdd(writes, ordering: .relaxed).newValue
+    /// Commits `write` (with any concurrent writes) and deletes expired rows every ``Options/reclaimEvery`` keys
+    /// written.
+    func perform(_ write: SQLiteWriteQueue.Write) async throws {
+        try await writes.perform(write)
+        let total = writesSinceReclaim.wrappingAdd(write.keyCount, ordering: .relaxed).newValue
         if total >= options.reclaimEvery {
             writesSinceReclaim.store(0, ordering: .relaxed)
             _ = try await writer.deleteExpired(now: now())

@@ -5,6 +5,9 @@ import StorageRefs
 /// Each actor serialises its connection's use; the writer actor is the only one that writes, so writes in
 /// this process never contend for SQLite's lock, and readers (WAL) never wait for the writer.
 actor SQLiteKeyValueConnection {
+    /// One key to write: the key, its value and its expiry in milliseconds since 1970.
+    typealias Row = (key: String, value: [UInt8], expiresAt: Int64?)
+
     private let connection: SQLiteConnection
     private var isClosed = false
 
@@ -105,11 +108,38 @@ actor SQLiteKeyValueConnection {
 
     // MARK: Writes
 
-    func set(namespace: String, key: String, value: [UInt8], expiresAt: Int64?) throws(StorageError) {
-        try upsert(namespace: namespace, key: key, value: value, expiresAt: expiresAt)
+    /// Runs `writes` in one transaction and reports each one's outcome; when the transaction fails, each write is
+    /// retried alone so that one failing write cannot fail the others. A single write runs on its own.
+    func commit(_ writes: [SQLiteWriteQueue.Write]) -> [Result<Void, StorageError>] {
+        if writes.count == 1 {
+            return [Result { () throws(StorageError) in try run(writes[0]) }]
+        }
+        do {
+            try connection.transaction(immediate: true) { () throws(StorageError) in
+                for write in writes { try run(write, insideTransaction: true) }
+            }
+            return Array(repeating: .success(()), count: writes.count)
+        } catch {
+            return writes.map { write in Result { () throws(StorageError) in try run(write) } }
+        }
     }
 
-    func set(namespace: String, entries: [(key: String, value: [UInt8], expiresAt: Int64?)]) throws(StorageError) {
+    private func run(_ write: SQLiteWriteQueue.Write, insideTransaction: Bool = false) throws(StorageError) {
+        switch write {
+        case .set(let namespace, let key, let value, let expiresAt):
+            try upsert(namespace: namespace, key: key, value: value, expiresAt: expiresAt)
+        case .delete(let namespace, let key):
+            try delete(namespace: namespace, key: key)
+        case .setMany(let namespace, let entries):
+            if insideTransaction {
+                for entry in entries { try upsert(namespace: namespace, key: entry.key, value: entry.value, expiresAt: entry.expiresAt) }
+            } else {
+                try set(namespace: namespace, entries: entries)
+            }
+        }
+    }
+
+    func set(namespace: String, entries: [Row]) throws(StorageError) {
         try connection.transaction(immediate: true) { () throws(StorageError) in
             for entry in entries {
                 try upsert(namespace: namespace, key: entry.key, value: entry.value, expiresAt: entry.expiresAt)

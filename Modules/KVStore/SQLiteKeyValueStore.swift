@@ -21,14 +21,13 @@ public struct SQLiteKeyValueStore: KeyValueStore {
     public func set(_ key: String, value: [UInt8], expiration: Date?) async throws {
         try KeyValueKey.validate(key)
         try backend.checkOpen()
-        try await backend.writer.set(namespace: namespace, key: key, value: value, expiresAt: expiration.map(Milliseconds.from))
-        try await backend.didWrite(1)
+        try await backend.perform(.set(namespace: namespace, key: key, value: value, expiresAt: expiration.map(Milliseconds.from)))
     }
 
     public func delete(_ key: String) async throws {
         try KeyValueKey.validate(key)
         try backend.checkOpen()
-        try await backend.writer.delete(namespace: namespace, key: key)
+        try await backend.perform(.delete(namespace: namespace, key: key))
     }
 
     public func get(_ keys: [String]) async throws -> [String: [UInt8]] {
@@ -42,10 +41,9 @@ public struct SQLiteKeyValueStore: KeyValueStore {
         try KeyValueKey.validate(entries.map(\.key))
         try backend.checkOpen()
         guard !entries.isEmpty else { return }
-        try await backend.writer.set(namespace: namespace, entries: entries.map {
+        try await backend.perform(.setMany(namespace: namespace, entries: entries.map {
             (key: $0.key, value: $0.value, expiresAt: $0.expiration.map(Milliseconds.from))
-        })
-        try await backend.didWrite(entries.count)
+        }))
     }
 
     public func entries(in range: KeyRange, limit: Int?) async throws -> [KeyValueEntry] {

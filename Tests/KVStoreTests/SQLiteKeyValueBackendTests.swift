@@ -18,6 +18,35 @@ struct SQLiteKeyValueBackendTests {
         #expect(try pragma("journal_mode", path: path) == "wal")
     }
 
+    @Test func everyConcurrentWriterReadsItsOwnWriteAsSoonAsSetReturns() async throws {
+        // Group commit resumes a caller only after the transaction holding its write has committed.
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let backend = try SQLiteKeyValueBackend(path: directory.appendingPathComponent("kv.db").path)
+        let store = try await backend.keyValueStore(namespace: "ns")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<64 {
+                group.addTask {
+                    for round in 0..<20 {
+                        let value = [UInt8(writer), UInt8(round)]
+                        if round % 5 == 4 {
+                            try await store.delete("w\(writer)")
+                            #expect(try await store.get("w\(writer)") == nil)
+                        } else {
+                            try await store.set("w\(writer)", value: value, expiration: nil)
+                            #expect(try await store.get("w\(writer)") == value)
+                        }
+                    }
+                    try await store.set([KeyValueEntry(key: "batch\(writer)-a", value: [1]), KeyValueEntry(key: "batch\(writer)-b", value: [2])])
+                    #expect(try await store.get(["batch\(writer)-a", "batch\(writer)-b"]).count == 2)
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await store.count() == 128)
+        try await backend.shutdown()
+    }
+
     @Test func memoryDatabasesArePrivateToTheirBackend() async throws {
         let first = try SQLiteKeyValueBackend(path: ":memory:")
         let second = try SQLiteKeyValueBackend(path: ":memory:")
