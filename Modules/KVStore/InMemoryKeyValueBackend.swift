@@ -13,9 +13,8 @@ public final class InMemoryKeyValueBackend: KeyValueBackend {
     }
 
     struct Namespace {
-        /// Items by their key's UTF-8 bytes: Swift's `String` equality is Unicode canonical equivalence, under
-        /// which `"é"` and `"e\u{301}"` would be one key; keys are compared by bytes on every backend.
-        var items: [[UInt8]: Item] = [:]
+        /// Items by key, compared by UTF-8 bytes (see ``ByteKey``).
+        var items: [ByteKey: Item] = [:]
         /// Every key of `items`, sorted by UTF-8 bytes.
         var sortedKeys: [String] = []
 
@@ -31,17 +30,17 @@ public final class InMemoryKeyValueBackend: KeyValueBackend {
         }
 
         func item(_ key: String) -> Item? {
-            items[Array(key.utf8)]
+            items[ByteKey(key)]
         }
 
         mutating func set(_ key: String, _ item: Item) {
-            if items.updateValue(item, forKey: Array(key.utf8)) == nil {
+            if items.updateValue(item, forKey: ByteKey(key)) == nil {
                 sortedKeys.insert(key, at: lowerBound(key))
             }
         }
 
         mutating func remove(_ key: String) {
-            if items.removeValue(forKey: Array(key.utf8)) != nil {
+            if items.removeValue(forKey: ByteKey(key)) != nil {
                 sortedKeys.remove(at: lowerBound(key))
             }
         }
@@ -74,16 +73,38 @@ public final class InMemoryKeyValueBackend: KeyValueBackend {
     }
 
     /// Runs `body` on a namespace under the lock, failing when the backend is closed.
-    func withNamespace<Result>(_ name: String, _ body: (inout Namespace, Date) throws(StorageError) -> Result) throws(StorageError) -> Result {
+    func withNamespace<Result>(
+        _ name: String,
+        _ body: (inout Namespace, Date) throws(StorageError) -> Result
+    ) throws(StorageError) -> Result {
         let now = clock.now()
         return try state.withLock { (state: inout State) throws(StorageError) -> Result in
             guard !state.isClosed else {
                 throw StorageError(code: .closed, message: "the in-memory key-value backend has been shut down")
             }
-            var namespace = state.namespaces.removeValue(forKey: name) ?? Namespace()
-            defer { if !namespace.items.isEmpty { state.namespaces[name] = namespace } }
-            return try body(&namespace, now)
+            return try body(&state.namespaces[name, default: Namespace()], now)
         }
+    }
+}
+
+/// A dictionary key that compares strings by their UTF-8 bytes.
+///
+/// Swift's `String` equality is Unicode canonical equivalence, under which `"é"` and `"e\u{301}"` are one key;
+/// every StackKit backend compares keys by bytes, so the in-memory one must too.
+struct ByteKey: Hashable {
+    let string: String
+
+    init(_ string: String) {
+        self.string = string
+    }
+
+    static func == (lhs: ByteKey, rhs: ByteKey) -> Bool {
+        lhs.string.utf8.elementsEqual(rhs.string.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var string = string
+        string.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -139,7 +160,7 @@ public struct InMemoryKeyValueStore: KeyValueStore {
         try backend.withNamespace(namespace) { namespace, now in
             for entry in entries {
                 if let expiration = entry.expiration, expiration <= now {
-                    namespace.remove(entry.key)   // already expired: reclaimed at once
+                    namespace.remove(entry.key)  // already expired: reclaimed at once
                 } else {
                     namespace.set(entry.key, .init(value: entry.value, expiration: entry.expiration))
                 }

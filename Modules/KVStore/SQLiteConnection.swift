@@ -26,10 +26,15 @@ final class SQLiteConnection {
         guard code == SQLITE_OK, let db else {
             let reason = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
             sqlite3_close_v2(db)
-            throw StorageError(code: .connectionFailed, message: "cannot open the SQLite database at \(path): \(reason)")
+            throw StorageError(
+                code: .connectionFailed,
+                message: "cannot open the SQLite database at \(path): \(reason)"
+            )
         }
         handle = db
-        let milliseconds = Int32(clamping: busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(
+            clamping: busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        )
         sqlite3_busy_timeout(db, milliseconds)
         sqlite3_extended_result_codes(db, 1)
     }
@@ -68,7 +73,10 @@ final class SQLiteConnection {
         var raw: OpaquePointer?
         let code = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
         guard code == SQLITE_OK, let raw else {
-            throw StorageError(code: .backendFailure, message: "SQLite (\(path)) cannot prepare a statement: \(String(cString: sqlite3_errmsg(db)))")
+            throw StorageError(
+                code: .backendFailure,
+                message: "SQLite (\(path)) cannot prepare a statement: \(String(cString: sqlite3_errmsg(db)))"
+            )
         }
         let statement = SQLiteStatement(raw, connection: self)
         statements[sql] = statement
@@ -87,7 +95,8 @@ final class SQLiteConnection {
 
     /// Runs `body` in a transaction (`BEGIN IMMEDIATE` for writes), committing when it returns and rolling back
     /// when it throws.
-    func transaction<Result>(immediate: Bool, _ body: () throws(StorageError) -> Result) throws(StorageError) -> Result {
+    func transaction<Result>(immediate: Bool, _ body: () throws(StorageError) -> Result) throws(StorageError) -> Result
+    {
         try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
         do {
             let result = try body()
@@ -168,8 +177,10 @@ final class SQLiteStatement {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         default:
-            throw StorageError(code: SQLiteConnection.errorCode(for: code),
-                               message: "SQLite (\(connection.path)) failed: \(connection.lastErrorMessage)")
+            throw StorageError(
+                code: SQLiteConnection.errorCode(for: code),
+                message: "SQLite (\(connection.path)) failed: \(connection.lastErrorMessage)"
+            )
         }
     }
 

@@ -60,15 +60,30 @@ public final class SQLiteKeyValueBackend: KeyValueBackend {
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             } catch {
-                throw StorageError(code: .connectionFailed, message: "cannot create the directory \(directory.path) for the SQLite database at \(path)")
+                throw StorageError(
+                    code: .connectionFailed,
+                    message: "cannot create the directory \(directory.path) for the SQLite database at \(path)"
+                )
             }
         }
-        writer = try SQLiteKeyValueConnection(path: resolved, readOnly: false, busyTimeout: options.busyTimeout, isWriter: true)
+        writer = try SQLiteKeyValueConnection(
+            path: resolved,
+            readOnly: false,
+            busyTimeout: options.busyTimeout,
+            isWriter: true
+        )
         writes = SQLiteWriteQueue(writer: writer)
         var readers: [SQLiteKeyValueConnection] = []
         if !inMemory {
             for _ in 0..<max(1, options.readerCount) {
-                readers.append(try SQLiteKeyValueConnection(path: resolved, readOnly: true, busyTimeout: options.busyTimeout, isWriter: false))
+                readers.append(
+                    try SQLiteKeyValueConnection(
+                        path: resolved,
+                        readOnly: true,
+                        busyTimeout: options.busyTimeout,
+                        isWriter: false
+                    )
+                )
             }
         }
         self.readers = readers

@@ -20,7 +20,8 @@ actor SQLiteKeyValueConnection {
             if path != ":memory:" {
                 try connection.execute("PRAGMA journal_mode=WAL")
             }
-            try connection.execute("""
+            try connection.execute(
+                """
                 PRAGMA synchronous=NORMAL;
                 CREATE TABLE IF NOT EXISTS \(Self.table) (
                     namespace TEXT NOT NULL,
@@ -30,7 +31,8 @@ actor SQLiteKeyValueConnection {
                     PRIMARY KEY (namespace, key)
                 ) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS \(Self.table)_expires_at ON \(Self.table) (expires_at) WHERE expires_at IS NOT NULL;
-                """)
+                """
+            )
         } else {
             try connection.execute("PRAGMA query_only=1")
         }
@@ -46,9 +48,11 @@ actor SQLiteKeyValueConnection {
     // MARK: Reads
 
     func get(namespace: String, key: String, now: Int64) throws(StorageError) -> [UInt8]? {
-        let statement = try connection.statement("""
+        let statement = try connection.statement(
+            """
             SELECT value FROM \(Self.table) WHERE namespace = ?1 AND key = ?2 AND (expires_at IS NULL OR expires_at > ?3)
-            """)
+            """
+        )
         statement.bind(1, namespace)
         statement.bind(2, key)
         statement.bind(3, now)
@@ -66,21 +70,31 @@ actor SQLiteKeyValueConnection {
         }
     }
 
-    func entries(namespace: String, from lower: String, to upper: String?, limit: Int?, now: Int64) throws(StorageError) -> [KeyValueEntry] {
+    func entries(
+        namespace: String,
+        from lower: String,
+        to upper: String?,
+        limit: Int?,
+        now: Int64
+    ) throws(StorageError) -> [KeyValueEntry] {
         let statement: SQLiteStatement
         if let upper {
-            statement = try connection.statement("""
+            statement = try connection.statement(
+                """
                 SELECT key, value, expires_at FROM \(Self.table)
                 WHERE namespace = ?1 AND key >= ?2 AND key < ?5 AND (expires_at IS NULL OR expires_at > ?3)
                 ORDER BY key LIMIT ?4
-                """)
+                """
+            )
             statement.bind(5, upper)
         } else {
-            statement = try connection.statement("""
+            statement = try connection.statement(
+                """
                 SELECT key, value, expires_at FROM \(Self.table)
                 WHERE namespace = ?1 AND key >= ?2 AND (expires_at IS NULL OR expires_at > ?3)
                 ORDER BY key LIMIT ?4
-                """)
+                """
+            )
         }
         statement.bind(1, namespace)
         statement.bind(2, lower)
@@ -89,16 +103,23 @@ actor SQLiteKeyValueConnection {
         defer { statement.reset() }
         var entries: [KeyValueEntry] = []
         while try statement.step() {
-            entries.append(KeyValueEntry(key: statement.text(0), value: statement.bytes(1),
-                                         expiration: statement.int64(2).map(Milliseconds.date)))
+            entries.append(
+                KeyValueEntry(
+                    key: statement.text(0),
+                    value: statement.bytes(1),
+                    expiration: statement.int64(2).map(Milliseconds.date)
+                )
+            )
         }
         return entries
     }
 
     func count(namespace: String, now: Int64) throws(StorageError) -> Int {
-        let statement = try connection.statement("""
+        let statement = try connection.statement(
+            """
             SELECT count(*) FROM \(Self.table) WHERE namespace = ?1 AND (expires_at IS NULL OR expires_at > ?2)
-            """)
+            """
+        )
         statement.bind(1, namespace)
         statement.bind(2, now)
         defer { statement.reset() }
@@ -132,7 +153,9 @@ actor SQLiteKeyValueConnection {
             try delete(namespace: namespace, key: key)
         case .setMany(let namespace, let entries):
             if insideTransaction {
-                for entry in entries { try upsert(namespace: namespace, key: entry.key, value: entry.value, expiresAt: entry.expiresAt) }
+                for entry in entries {
+                    try upsert(namespace: namespace, key: entry.key, value: entry.value, expiresAt: entry.expiresAt)
+                }
             } else {
                 try set(namespace: namespace, entries: entries)
             }
@@ -157,7 +180,9 @@ actor SQLiteKeyValueConnection {
 
     /// Deletes every expired row of every namespace; returns how many.
     func deleteExpired(now: Int64) throws(StorageError) -> Int {
-        let statement = try connection.statement("DELETE FROM \(Self.table) WHERE expires_at IS NOT NULL AND expires_at <= ?1")
+        let statement = try connection.statement(
+            "DELETE FROM \(Self.table) WHERE expires_at IS NOT NULL AND expires_at <= ?1"
+        )
         statement.bind(1, now)
         defer { statement.reset() }
         try statement.run()
@@ -165,10 +190,12 @@ actor SQLiteKeyValueConnection {
     }
 
     private func upsert(namespace: String, key: String, value: [UInt8], expiresAt: Int64?) throws(StorageError) {
-        let statement = try connection.statement("""
+        let statement = try connection.statement(
+            """
             INSERT INTO \(Self.table) (namespace, key, value, expires_at) VALUES (?1, ?2, ?3, ?4)
             ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
-            """)
+            """
+        )
         statement.bind(1, namespace)
         statement.bind(2, key)
         statement.bind(3, value)

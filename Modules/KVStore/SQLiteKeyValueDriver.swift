@@ -19,9 +19,16 @@ public struct SQLiteKeyValueDriver: StorageDriver {
     public var backendTypes: Set<StorageBackendType> { [.kvSQLite] }
 
     /// Opens the SQLite database of a `kv_sqlite` backend.
-    public func openKeyValueBackend(named name: String, config: StorageBackendConfig, logger: Logger) async throws -> any KeyValueBackend {
+    public func openKeyValueBackend(
+        named name: String,
+        config: StorageBackendConfig,
+        logger: Logger
+    ) async throws -> any KeyValueBackend {
         guard case .kvSQLite(let sqlite) = config else {
-            throw StorageError(code: .notSupported, message: "backend '\(name)' has type '\(config.type)'; this driver opens kv_sqlite only")
+            throw StorageError(
+                code: .notSupported,
+                message: "backend '\(name)' has type '\(config.type)'; this driver opens kv_sqlite only"
+            )
         }
         let backend = try SQLiteKeyValueBackend(path: sqlite.dbPath, options: options)
         logger.debug("opened SQLite key-value database", metadata: ["backend": "\(name)", "path": "\(sqlite.dbPath)"])

@@ -21,7 +21,9 @@ public struct SQLiteKeyValueStore: KeyValueStore {
     public func set(_ key: String, value: [UInt8], expiration: Date?) async throws {
         try KeyValueKey.validate(key)
         try backend.checkOpen()
-        try await backend.perform(.set(namespace: namespace, key: key, value: value, expiresAt: expiration.map(Milliseconds.from)))
+        try await backend.perform(
+            .set(namespace: namespace, key: key, value: value, expiresAt: expiration.map(Milliseconds.from))
+        )
     }
 
     public func delete(_ key: String) async throws {
@@ -41,17 +43,27 @@ public struct SQLiteKeyValueStore: KeyValueStore {
         try KeyValueKey.validate(entries.map(\.key))
         try backend.checkOpen()
         guard !entries.isEmpty else { return }
-        try await backend.perform(.setMany(namespace: namespace, entries: entries.map {
-            (key: $0.key, value: $0.value, expiresAt: $0.expiration.map(Milliseconds.from))
-        }))
+        try await backend.perform(
+            .setMany(
+                namespace: namespace,
+                entries: entries.map {
+                    (key: $0.key, value: $0.value, expiresAt: $0.expiration.map(Milliseconds.from))
+                }
+            )
+        )
     }
 
     public func entries(in range: KeyRange, limit: Int?) async throws -> [KeyValueEntry] {
         try KeyValueKey.validate(limit: limit)
         try backend.checkOpen()
         if limit == 0 || range.isEmpty { return [] }
-        return try await backend.reader().entries(namespace: namespace, from: range.lowerBound, to: range.upperBoundKey,
-                                                  limit: limit, now: backend.now())
+        return try await backend.reader().entries(
+            namespace: namespace,
+            from: range.lowerBound,
+            to: range.upperBoundKey,
+            limit: limit,
+            now: backend.now()
+        )
     }
 
     public func count() async throws -> Int {

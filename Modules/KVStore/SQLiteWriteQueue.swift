@@ -52,7 +52,7 @@ final class SQLiteWriteQueue: Sendable {
             let committedByOther = try await withCheckedThrowingContinuation { (waiter: Waiter) in
                 let queued = state.withLock { state -> Bool in
                     guard state.isFlushing else {
-                        state.isFlushing = true   // the flusher finished meanwhile: take over
+                        state.isFlushing = true  // the flusher finished meanwhile: take over
                         return false
                     }
                     state.pending.append((write, waiter))

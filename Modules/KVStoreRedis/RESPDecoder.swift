@@ -25,8 +25,12 @@ package struct RESPDecoder: ByteToMessageDecoder {
     package static let maximumDepth = 64
 
     /// The number of readable bytes the reply at the front of the buffer needs at least, learnt from the last
-    /// incomplete attempt; the buffer is not parsed again until that many bytes are there.
+    /// incomplete attempt; the buffer is not scanned again until that many bytes are there.
     private var minimumReadableBytes = 0
+
+    /// How far the reply at the front of the buffer has been checked, kept between reads so that each byte of a
+    /// reply arriving in many reads is scanned once, and nothing is allocated until the reply is complete.
+    private var scanner = RESPScanner()
 
     /// Creates a decoder.
     package init() {}
@@ -61,17 +65,26 @@ package struct RESPDecoder: ByteToMessageDecoder {
     /// - Throws: ``StorageRefs/StorageError`` when the input is not valid RESP.
     package mutating func decode(buffer: inout ByteBuffer) throws -> RESPValue? {
         guard buffer.readableBytes > 0, buffer.readableBytes >= self.minimumReadableBytes else { return nil }
-        let step = try buffer.withUnsafeReadableBytes { bytes in
-            try RESPParser(bytes: bytes).parse(at: 0, depth: 0)
+        // First find where the reply ends, resuming where the last read stopped and allocating nothing; only a
+        // complete reply is then parsed into values. (Parsing from the start on every read would redo, and
+        // reallocate, every element of a large reply once per read.)
+        let scanned = try buffer.withUnsafeReadableBytes { bytes in
+            try self.scanner.scan(bytes)
         }
-        switch step {
-        case .complete(let value, let end):
-            buffer.moveReaderIndex(forwardBy: end)
-            self.minimumReadableBytes = 0
-            return value
+        switch scanned {
         case .incomplete(let needed):
             self.minimumReadableBytes = needed
             return nil
+        case .complete(let end):
+            self.minimumReadableBytes = 0
+            let step = try buffer.withUnsafeReadableBytes { bytes in
+                try RESPParser(bytes: UnsafeRawBufferPointer(rebasing: bytes[..<end])).parse(at: 0, depth: 0)
+            }
+            guard case .complete(let value, let parsedEnd) = step, parsedEnd == end else {
+                throw malformed("a reply of \(end) bytes did not parse as scanned")
+            }
+            buffer.moveReaderIndex(forwardBy: end)
+            return value
         }
     }
 
@@ -98,6 +111,88 @@ package struct RESPDecoder: ByteToMessageDecoder {
 private enum RESPParseStep {
     case complete(RESPValue, end: Int)
     case incomplete(needed: Int)
+}
+
+/// Finds the end of the reply at the front of a buffer without building it, resumably: the offset of the next
+/// header and the elements still owed to each open array are kept between calls, so a reply arriving in many reads
+/// is scanned once. It rejects exactly what ``RESPParser`` rejects.
+private struct RESPScanner {
+    enum Outcome {
+        /// The reply ends at this offset.
+        case complete(end: Int)
+        /// The buffer needs at least this many readable bytes before scanning can go on.
+        case incomplete(needed: Int)
+    }
+
+    /// Where the next header starts, relative to the buffer's reader index (nothing is consumed meanwhile).
+    private var offset = 0
+
+    /// The elements each open array still expects, innermost last.
+    private var remaining: [Int] = []
+
+    mutating func scan(_ bytes: UnsafeRawBufferPointer) throws -> Outcome {
+        let parser = RESPParser(bytes: bytes)
+        while true {
+            guard self.remaining.count <= RESPDecoder.maximumDepth else {
+                throw malformed("arrays nested deeper than \(RESPDecoder.maximumDepth) levels")
+            }
+            let start = self.offset
+            guard start < bytes.count else { return .incomplete(needed: start + 1) }
+            let type = bytes[start]
+            guard let (lineEnd, next) = try parser.line(from: start + 1) else {
+                return .incomplete(needed: max(bytes.count + 1, start + 3))
+            }
+            let line = UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<lineEnd])
+            var end = next
+            switch type {
+            case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                break
+            case UInt8(ascii: ":"):
+                _ = try integer(line, of: "integer")
+            case UInt8(ascii: "$"):
+                let length = try integer(line, of: "bulk string length")
+                if length != -1 {
+                    guard length >= 0, length <= RESPDecoder.maximumBulkStringLength else {
+                        throw malformed("bulk string length \(length) is out of range")
+                    }
+                    let dataEnd = next + Int(length)
+                    guard dataEnd + 2 <= bytes.count else { return .incomplete(needed: dataEnd + 2) }
+                    guard bytes[dataEnd] == UInt8(ascii: "\r"), bytes[dataEnd + 1] == UInt8(ascii: "\n") else {
+                        throw malformed("bulk string of \(length) bytes is not followed by \\r\\n")
+                    }
+                    end = dataEnd + 2
+                }
+            case UInt8(ascii: "*"):
+                let count = try integer(line, of: "array count")
+                if count != -1 {
+                    guard count >= 0, count <= RESPDecoder.maximumArrayCount else {
+                        throw malformed("array count \(count) is out of range")
+                    }
+                    if count > 0 {
+                        // Its elements follow; the array is complete once they are.
+                        self.remaining.append(Int(count))
+                        self.offset = next
+                        continue
+                    }
+                }
+            default:
+                throw malformed("unknown type byte 0x\(String(type, radix: 16, uppercase: true))")
+            }
+            // One value is complete: it may complete its array, which may complete the array around it, and so on.
+            self.offset = end
+            while let last = self.remaining.last {
+                if last > 1 {
+                    self.remaining[self.remaining.count - 1] = last - 1
+                    break
+                }
+                self.remaining.removeLast()
+            }
+            if self.remaining.isEmpty {
+                self.offset = 0
+                return .complete(end: end)
+            }
+        }
+    }
 }
 
 /// A recursive-descent RESP2 parser over the readable bytes of a buffer; offsets are relative to their start.
@@ -159,7 +254,7 @@ private struct RESPParser {
 
     /// Finds the `\r\n` that ends the line starting at `start`: returns the offset of the `\r` and the offset just
     /// past the `\n`, or `nil` when the line is incomplete.
-    private func line(from start: Int) throws -> (lineEnd: Int, next: Int)? {
+    func line(from start: Int) throws -> (lineEnd: Int, next: Int)? {
         let limit = min(self.bytes.count, start + RESPDecoder.maximumLineLength + 1)
         var index = start
         while index < limit {

@@ -29,16 +29,30 @@ package struct RESPEncoder: MessageToByteEncoder {
         buffer.reserveCapacity(
             minimumWritableBytes: command.reduce(16) { $0 + $1.count + 16 }
         )
-        buffer.writeInteger(UInt8(ascii: "*"))
-        buffer.writeString(String(command.count))
-        buffer.writeStaticString("\r\n")
+        Self.writeHeader(UInt8(ascii: "*"), command.count, to: &buffer)
         for argument in command {
-            buffer.writeInteger(UInt8(ascii: "$"))
-            buffer.writeString(String(argument.count))
-            buffer.writeStaticString("\r\n")
+            Self.writeHeader(UInt8(ascii: "$"), argument.count, to: &buffer)
             buffer.writeBytes(argument)
             buffer.writeStaticString("\r\n")
         }
+    }
+
+    /// Appends `<type><count>\r\n`, the count in decimal, without formatting a `String`.
+    private static func writeHeader(_ type: UInt8, _ count: Int, to buffer: inout ByteBuffer) {
+        buffer.writeInteger(type)
+        if count < 10 {
+            buffer.writeInteger(UInt8(ascii: "0") + UInt8(count))
+        } else {
+            var divisor = 10
+            while divisor <= count / 10 { divisor *= 10 }
+            var rest = count
+            while divisor > 0 {
+                buffer.writeInteger(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        buffer.writeStaticString("\r\n")
     }
 
     /// The RESP bytes of `command`, as written to the socket.

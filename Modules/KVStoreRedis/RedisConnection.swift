@@ -263,6 +263,15 @@ package final class RedisConnection: Sendable {
         try? await self.channel.closeFuture.get()
     }
 
+    /// Calls `body` on the connection's event loop once the connection is closed, by either side (at once when it
+    /// already is). Callbacks run in the order they were registered, before ``waitUntilClosed()`` returns to
+    /// callers that started waiting later.
+    ///
+    /// - Parameter body: What to do; it must not block.
+    package func whenClosed(_ body: @escaping @Sendable () -> Void) {
+        self.channel.closeFuture.whenComplete { _ in body() }
+    }
+
     /// The error a request fails with when its write fails before reaching the command handler.
     private func writeFailure(_ error: any Error) -> StorageError {
         if let error = error as? StorageError { return error }

@@ -33,6 +33,11 @@ package struct RedisKeyLayout: Sendable, Hashable {
     /// - Parameter key: A key of this namespace.
     /// - Returns: ``valueKeyPrefix`` followed by the key's UTF-8 bytes.
     package func valueKey(_ key: String) -> [UInt8] {
-        self.valueKeyPrefix + Array(key.utf8)
+        // One allocation of the final size, rather than an array of the key's bytes and then the concatenation.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(self.valueKeyPrefix.count + key.utf8.count)
+        bytes.append(contentsOf: self.valueKeyPrefix)
+        bytes.append(contentsOf: key.utf8)
+        return bytes
     }
 }

@@ -2,7 +2,6 @@ public import Foundation
 package import Logging
 import NIOCore
 public import StorageRefs
-import Synchronization
 
 /// An opened `kv_redis` backend: one pool of connections to a Redis server, shared by every namespace's store.
 ///
@@ -17,21 +16,52 @@ public final class RedisKeyValueBackend: KeyValueBackend {
     /// `host:port`, for messages.
     package let endpoint: String
 
-    private let logger: Logger
+    /// Each script's SHA-1 name on the server, by script name, from `SCRIPT LOAD` at open.
+    package let scriptSHAs: [String: [UInt8]]
 
-    /// The SHA-1 of each script the server has loaded, by script name.
-    private let scriptHashes = Mutex<[String: [UInt8]]>([:])
+    private let logger: Logger
 
     /// Creates a backend over `pool`; no connection is opened.
     ///
     /// - Parameters:
     ///   - pool: The connections to use; the backend closes it on ``shutdown()``.
     ///   - endpoint: `host:port`, for messages.
+    ///   - scriptSHAs: The SHA-1 name of every script in ``RedisScript/all``, from ``loadScripts(on:endpoint:)``.
     ///   - logger: Where to log.
-    package init(pool: RedisConnectionPool, endpoint: String, logger: Logger) {
+    package init(pool: RedisConnectionPool, endpoint: String, scriptSHAs: [String: [UInt8]], logger: Logger) {
         self.pool = pool
         self.endpoint = endpoint
+        self.scriptSHAs = scriptSHAs
         self.logger = logger
+    }
+
+    /// Loads every script of ``RedisScript/all`` with one pipelined round of `SCRIPT LOAD` and returns the SHA-1
+    /// names the server gives them.
+    ///
+    /// - Throws: ``StorageRefs/StorageError`` with code `backendFailure` when the server refuses a script.
+    package static func loadScripts(on pool: RedisConnectionPool, endpoint: String) async throws -> [String: [UInt8]] {
+        let replies = try await pool.withConnection { connection in
+            try await connection.pipeline(
+                RedisScript.all.map { [RedisCommandName.script, RedisCommandName.load, Array($0.source.utf8)] }
+            )
+        }
+        var shas: [String: [UInt8]] = [:]
+        for (script, reply) in zip(RedisScript.all, replies) {
+            guard reply.errorMessage == nil, let sha = reply.bytes, !sha.isEmpty else {
+                throw StorageError(
+                    code: .backendFailure,
+                    message:
+                        "Redis at \(endpoint) refused to load the \(script.name) script: \(reply.errorMessage ?? "unexpected reply")"
+                )
+            }
+            shas[script.name] = sha
+        }
+        return shas
+    }
+
+    /// `EVALSHA` of `script` with `keys` and `arguments`, ready to send.
+    package func command(_ script: RedisScript, keys: [[UInt8]], arguments: [[UInt8]]) -> [[UInt8]] {
+        script.command(sha: self.scriptSHAs[script.name] ?? [], keys: keys, arguments: arguments)
     }
 
     /// A store whose keys are isolated in `namespace`.
@@ -61,7 +91,7 @@ public final class RedisKeyValueBackend: KeyValueBackend {
     /// - Returns: The server's current time.
     /// - Throws: ``StorageRefs/StorageError`` when the server cannot be reached or the backend is shut down.
     public func serverTime() async throws -> Date {
-        let reply = try await self.send([Array("TIME".utf8)])
+        let reply = try await self.send([RedisCommandName.time])
         guard let parts = reply.array, parts.count == 2, let seconds = parts[0].integer,
             let microseconds = parts[1].integer
         else {
@@ -81,10 +111,10 @@ public final class RedisKeyValueBackend: KeyValueBackend {
     ///   error reply, `connectionFailed` or `closed`.
     package func send(_ command: [[UInt8]]) async throws -> RESPValue {
         let reply = try await self.pool.withConnection { try await $0.send(command) }
-        return try self.checked(reply, command: command.first)
+        return try self.checked(reply, command: String(decoding: command.first ?? [], as: UTF8.self).uppercased())
     }
 
-    /// Runs `script` on a pooled connection; see ``evaluate(_:keys:arguments:on:)``.
+    /// Runs `script` with `EVALSHA` on a pooled connection; see ``evaluate(_:command:)``.
     ///
     /// - Parameters:
     ///   - script: The script to run.
@@ -93,49 +123,56 @@ public final class RedisKeyValueBackend: KeyValueBackend {
     /// - Returns: The script's reply, never ``RESPValue/error(_:)``.
     /// - Throws: As ``send(_:)``.
     package func evaluate(_ script: RedisScript, keys: [[UInt8]], arguments: [[UInt8]]) async throws -> RESPValue {
-        try await self.pool.withConnection { connection in
-            try await self.evaluate(script, keys: keys, arguments: arguments, on: connection)
-        }
+        try await self.evaluate(script, command: self.command(script, keys: keys, arguments: arguments))
     }
 
-    /// Runs `script` on `connection` with `EVALSHA`, loading it first when the server does not know it.
+    /// Runs `command`, a call of `script` from ``RedisScript/command(keys:arguments:)``, on a pooled connection.
     ///
     /// - Parameters:
-    ///   - script: The script to run.
-    ///   - keys: The script's `KEYS`.
-    ///   - arguments: The script's `ARGV`.
-    ///   - connection: A leased connection.
+    ///   - script: The script `command` calls.
+    ///   - command: `EVALSHA <script's sha> …`.
     /// - Returns: The script's reply, never ``RESPValue/error(_:)``.
     /// - Throws: As ``send(_:)``.
-    package func evaluate(
-        _ script: RedisScript,
-        keys: [[UInt8]],
-        arguments: [[UInt8]],
-        on connection: RedisConnection
-    ) async throws -> RESPValue {
-        let tail = [Array(String(keys.count).utf8)] + keys + arguments
-        if let hash = self.scriptHashes.withLock({ $0[script.name] }) {
-            let reply = try await connection.send([Array("EVALSHA".utf8), hash] + tail)
-            if reply.errorMessage?.hasPrefix("NOSCRIPT") != true {
-                return try self.checked(reply, command: Array("script \(script.name)".utf8))
-            }
+    package func evaluate(_ script: RedisScript, command: [[UInt8]]) async throws -> RESPValue {
+        try await self.pool.withConnection { connection in
+            try await self.evaluate(script, command: command, on: connection)
         }
-        // Unknown to us or to the server (its script cache was flushed): load it and run it in one round trip.
-        let source = Array(script.source.utf8)
-        let replies = try await connection.pipeline([
-            [Array("SCRIPT".utf8), Array("LOAD".utf8), source],
-            [Array("EVAL".utf8), source] + tail,
-        ])
-        if let hash = replies[0].bytes {
-            self.scriptHashes.withLock { $0[script.name] = hash }
-        }
-        return try self.checked(replies[1], command: Array("script \(script.name)".utf8))
     }
 
-    /// Returns `reply`, or throws the error it carries.
-    private func checked(_ reply: RESPValue, command: [UInt8]?) throws -> RESPValue {
+    /// Sends `command` (`EVALSHA` of `script`) on `connection`. When the server does not know the script
+    /// (`NOSCRIPT`: restarted, or its script cache flushed), sends `SCRIPT LOAD` and the call again in one round
+    /// trip; Redis runs them in order on the connection, so the retry finds the script.
+    private func evaluate(
+        _ script: RedisScript,
+        command: [[UInt8]],
+        on connection: RedisConnection
+    ) async throws -> RESPValue {
+        let reply = try await connection.send(command)
+        guard let message = reply.errorMessage, message.hasPrefix("NOSCRIPT") else {
+            return try self.checked(reply, command: "script \(script.name)")
+        }
+        let replies = try await connection.pipeline([
+            [RedisCommandName.script, RedisCommandName.load, Array(script.source.utf8)],
+            command,
+        ])
+        let loaded = try self.checked(replies[0], command: "SCRIPT LOAD of script \(script.name)")
+        let expected = self.scriptSHAs[script.name] ?? []
+        guard loaded.bytes == expected else {
+            throw StorageError(
+                code: .backendFailure,
+                message: "Redis at \(self.endpoint) returned \(loaded.string ?? "no name") for script \(script.name) "
+                    + "from SCRIPT LOAD, not \(String(decoding: expected, as: UTF8.self)) as when the backend opened"
+            )
+        }
+        return try self.checked(replies[1], command: "script \(script.name)")
+    }
+
+    /// Returns `reply`, or throws the error it carries; `command` names what was sent, and is only built for an
+    /// error.
+    private func checked(_ reply: RESPValue, command: @autoclosure () -> String) throws -> RESPValue {
         guard let message = reply.errorMessage else { return reply }
-        let name = command.map { String(decoding: $0, as: UTF8.self).uppercased() } ?? "a command"
+        let command = command()
+        let name = command.isEmpty ? "a command" : command
         if message.hasPrefix("NOAUTH") || message.hasPrefix("WRONGPASS") {
             throw StorageError(
                 code: .connectionFailed,

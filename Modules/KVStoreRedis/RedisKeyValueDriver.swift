@@ -106,9 +106,14 @@ public struct RedisKeyValueDriver: StorageDriver {
             eventLoopGroup: self.eventLoopGroup,
             logger: logger
         )
+        let scriptSHAs: [String: [UInt8]]
         do {
             let connection = try await pool.acquire()
             pool.release(connection)
+            scriptSHAs = try await RedisKeyValueBackend.loadScripts(
+                on: pool,
+                endpoint: connectionConfiguration.endpoint
+            )
         } catch {
             await pool.close()
             guard let error = error as? StorageError else { throw error }
@@ -119,6 +124,11 @@ public struct RedisKeyValueDriver: StorageDriver {
                 location: error.location
             )
         }
-        return RedisKeyValueBackend(pool: pool, endpoint: connectionConfiguration.endpoint, logger: logger)
+        return RedisKeyValueBackend(
+            pool: pool,
+            endpoint: connectionConfiguration.endpoint,
+            scriptSHAs: scriptSHAs,
+            logger: logger
+        )
     }
 }

@@ -41,7 +41,7 @@ public struct RedisKeyValueStore: KeyValueStore {
     ///   an invalid key (before any I/O), or a connection or server error.
     public func get(_ key: String) async throws -> [UInt8]? {
         try KeyValueKey.validate(key)
-        let reply = try await self.backend.send([Array("GET".utf8), self.layout.valueKey(key)])
+        let reply = try await self.backend.send([RedisCommandName.get, self.layout.valueKey(key)])
         guard case .bulkString(let value) = reply else { throw self.unexpectedReply(to: "GET") }
         return value
     }
@@ -56,7 +56,14 @@ public struct RedisKeyValueStore: KeyValueStore {
     /// - Throws: ``StorageRefs/StorageError`` with code ``StorageRefs/StorageError/Code-swift.struct/invalidKey`` for
     ///   an invalid key (before any I/O), or a connection or server error.
     public func set(_ key: String, value: [UInt8], expiration: Date?) async throws {
-        try await self.set([KeyValueEntry(key: key, value: value, expiration: expiration)])
+        try KeyValueKey.validate(key)
+        // The batch script with one entry, built directly: no entry array, no key array to validate.
+        let command = self.backend.command(
+            .set,
+            keys: [self.layout.indexKey],
+            arguments: [self.layout.valueKeyPrefix, Array(key.utf8), value, try Self.expiryArgument(expiration)]
+        )
+        _ = try await self.backend.evaluate(.set, command: command)
     }
 
     /// Removes `key` and its value; a missing or expired key is a no-op.
@@ -68,8 +75,11 @@ public struct RedisKeyValueStore: KeyValueStore {
         try KeyValueKey.validate(key)
         _ = try await self.backend.evaluate(
             .delete,
-            keys: [self.layout.indexKey, self.layout.valueKey(key)],
-            arguments: [Array(key.utf8)]
+            command: self.backend.command(
+                .delete,
+                keys: [self.layout.indexKey, self.layout.valueKey(key)],
+                arguments: [Array(key.utf8)]
+            )
         )
     }
 
@@ -84,7 +94,12 @@ public struct RedisKeyValueStore: KeyValueStore {
         var seen = Set<String>()
         let unique = keys.filter { seen.insert($0).inserted }
         guard !unique.isEmpty else { return [:] }
-        let reply = try await self.backend.send([Array("MGET".utf8)] + unique.map(self.layout.valueKey))
+        var command: [[UInt8]] = [RedisCommandName.mget]
+        command.reserveCapacity(1 + unique.count)
+        for key in unique {
+            command.append(self.layout.valueKey(key))
+        }
+        let reply = try await self.backend.send(command)
         guard let values = reply.array, values.count == unique.count else { throw self.unexpectedReply(to: "MGET") }
         var result: [String: [UInt8]] = [:]
         for (key, value) in zip(unique, values) {
@@ -104,16 +119,17 @@ public struct RedisKeyValueStore: KeyValueStore {
     /// - Throws: ``StorageRefs/StorageError`` with code ``StorageRefs/StorageError/Code-swift.struct/invalidKey`` when
     ///   any key is invalid (nothing is written), or a connection or server error.
     public func set(_ entries: [KeyValueEntry]) async throws {
-        try KeyValueKey.validate(entries.map(\.key))
+        try KeyValueKey.validate(entries.lazy.map(\.key))
         guard !entries.isEmpty else { return }
-        var arguments: [[UInt8]] = [self.layout.valueKeyPrefix]
-        arguments.reserveCapacity(1 + 3 * entries.count)
+        // The EVALSHA command is built in place: one array for every argument.
+        var command = self.backend.command(.set, keys: [self.layout.indexKey], arguments: [self.layout.valueKeyPrefix])
+        command.reserveCapacity(command.count + 3 * entries.count)
         for entry in entries {
-            arguments.append(Array(entry.key.utf8))
-            arguments.append(entry.value)
-            arguments.append(try entry.expiration.map { Array(String(try Self.lastVisibleMillisecond($0)).utf8) } ?? [])
+            command.append(Array(entry.key.utf8))
+            command.append(entry.value)
+            command.append(try Self.expiryArgument(entry.expiration))
         }
-        _ = try await self.backend.evaluate(.set, keys: [self.layout.indexKey], arguments: arguments)
+        _ = try await self.backend.evaluate(.set, command: command)
     }
 
     /// Returns the live entries whose keys lie in `range`, ascending by UTF-8 bytes, each with its expiration.
@@ -130,15 +146,18 @@ public struct RedisKeyValueStore: KeyValueStore {
     public func entries(in range: KeyRange, limit: Int?) async throws -> [KeyValueEntry] {
         try KeyValueKey.validate(limit: limit)
         if limit == 0 || range.isEmpty { return [] }
-        let minimum = range.lowerBound.isEmpty ? Array("-".utf8) : Array("[\(range.lowerBound)".utf8)
-        let maximum = range.upperBoundKey.map { Array("(\($0)".utf8) } ?? Array("+".utf8)
+        let minimum = range.lowerBound.isEmpty ? RedisCommandName.lowest : Self.bound("[", range.lowerBound)
+        let maximum = range.upperBoundKey.map { Self.bound("(", $0) } ?? RedisCommandName.highest
         let reply = try await self.backend.evaluate(
             .entries,
-            keys: [self.layout.indexKey],
-            arguments: [
-                self.layout.valueKeyPrefix, minimum, maximum, Array(String(limit ?? -1).utf8),
-                Array(String(RedisScript.scanBatchSize).utf8),
-            ]
+            command: self.backend.command(
+                .entries,
+                keys: [self.layout.indexKey],
+                arguments: [
+                    self.layout.valueKeyPrefix, minimum, maximum,
+                    limit.map { Array(String($0).utf8) } ?? RedisCommandName.noLimit, RedisCommandName.scanBatchSize,
+                ]
+            )
         )
         guard let flat = reply.array, flat.count % 3 == 0 else { throw self.unexpectedReply(to: "the range script") }
         var entries: [KeyValueEntry] = []
@@ -167,11 +186,29 @@ public struct RedisKeyValueStore: KeyValueStore {
     public func count() async throws -> Int {
         let reply = try await self.backend.evaluate(
             .count,
-            keys: [self.layout.indexKey],
-            arguments: [self.layout.valueKeyPrefix, Array(String(RedisScript.scanBatchSize).utf8)]
+            command: self.backend.command(
+                .count,
+                keys: [self.layout.indexKey],
+                arguments: [self.layout.valueKeyPrefix, RedisCommandName.scanBatchSize]
+            )
         )
         guard case .integer(let count) = reply else { throw self.unexpectedReply(to: "the count script") }
         return Int(count)
+    }
+
+    /// The set script's expiry argument: the last visible millisecond in decimal, or empty for none.
+    private static func expiryArgument(_ expiration: Date?) throws -> [UInt8] {
+        guard let expiration else { return RedisCommandName.empty }
+        return Array(String(try Self.lastVisibleMillisecond(expiration)).utf8)
+    }
+
+    /// A `ZRANGEBYLEX` bound: `marker` (`[` inclusive, `(` exclusive) followed by the key's UTF-8 bytes.
+    private static func bound(_ marker: Character, _ key: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 + key.utf8.count)
+        bytes.append(contentsOf: marker.utf8)
+        bytes.append(contentsOf: key.utf8)
+        return bytes
     }
 
     private func unexpectedReply(to command: String) -> StorageError {

@@ -1,13 +1,47 @@
 /// A Lua script the store runs on the server, so that a value and its index entry change together.
 ///
-/// Scripts run atomically: no other client's command runs between their commands. They are sent with `EVALSHA`
-/// once the server has returned their SHA-1 from `SCRIPT LOAD`; see ``RedisKeyValueBackend``.
+/// Scripts run atomically: no other client's command runs between their commands. A backend loads every script
+/// with `SCRIPT LOAD` when it opens and keeps the SHA-1 names the server returns, so calls are `EVALSHA` and no
+/// hash is computed here; a server that later does not know a script (`NOSCRIPT`: it restarted or flushed its
+/// script cache) gets it again with `SCRIPT LOAD` in the same round trip as the retried call. See
+/// ``RedisKeyValueBackend``.
 package struct RedisScript: Sendable, Hashable {
     /// A name for logs and errors, such as `set`.
     package let name: String
 
     /// The Lua source.
     package let source: String
+
+    /// Creates a script.
+    ///
+    /// - Parameters:
+    ///   - name: A name for logs and errors.
+    ///   - source: The Lua source.
+    package init(name: String, source: String) {
+        self.name = name
+        self.source = source
+    }
+
+    /// Every script a backend loads when it opens.
+    package static let all: [RedisScript] = [.set, .delete, .entries, .count]
+
+    /// `EVALSHA <sha> <number of keys> <keys…> <arguments…>`: one call of the script, ready to send.
+    ///
+    /// - Parameters:
+    ///   - sha: The script's name on the server, from `SCRIPT LOAD` (lowercase hex SHA-1 as ASCII bytes).
+    ///   - keys: The script's `KEYS`.
+    ///   - arguments: The script's `ARGV`.
+    /// - Returns: The command, built with one allocation for its argument list.
+    package func command(sha: [UInt8], keys: [[UInt8]], arguments: [[UInt8]]) -> [[UInt8]] {
+        var command: [[UInt8]] = []
+        command.reserveCapacity(3 + keys.count + arguments.count)
+        command.append(RedisCommandName.evalsha)
+        command.append(sha)
+        command.append(keys.count == 1 ? RedisCommandName.one : Array(String(keys.count).utf8))
+        command.append(contentsOf: keys)
+        command.append(contentsOf: arguments)
+        return command
+    }
 
     /// The number of index members a range or count script reads per `ZRANGEBYLEX`.
     package static let scanBatchSize = 256

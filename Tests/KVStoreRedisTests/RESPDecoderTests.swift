@@ -76,6 +76,41 @@ struct RESPDecoderTests {
         #expect(decoded.unconsumed == bytes("$3\r\nab"))
     }
 
+    @Test func decodesALargeNestedReplyArrivingInChunksOfEverySize() throws {
+        // Like a range script's reply: key, value, expiry triples, some nested, split across many reads.
+        var wire = "*300\r\n"
+        var elements: [RESPValue] = []
+        for index in 0..<100 {
+            let key = "p:\(index)"
+            let value = String(repeating: "v", count: index % 16)
+            wire += "$\(key.utf8.count)\r\n\(key)\r\n$\(value.utf8.count)\r\n\(value)\r\n"
+            if index % 10 == 0 {
+                wire += "*2\r\n:-1\r\n*0\r\n"
+                elements += [.bulkString(key), .bulkString(value), .array([.integer(-1), .array([])])]
+            } else {
+                wire += ":\(index)\r\n"
+                elements += [.bulkString(key), .bulkString(value), .integer(Int64(index))]
+            }
+        }
+        let expected: [RESPValue] = [.array(elements), .simpleString("OK")]
+        let bytes = bytes(wire + "+OK\r\n")
+        for chunk in [1, 2, 3, 7, 64, 1_000, bytes.count] {
+            var decoder = RESPDecoder()
+            var pending: [UInt8] = []
+            var values: [RESPValue] = []
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + chunk, bytes.count)
+                let decoded = try decoder.decode(bytes: pending + bytes[start..<end])
+                values += decoded.values
+                pending = decoded.unconsumed
+                start = end
+            }
+            #expect(values == expected, "chunks of \(chunk) bytes")
+            #expect(pending.isEmpty)
+        }
+    }
+
     @Test func decodesBinaryBulkStrings() throws {
         let payload: [UInt8] = (0...255).map { UInt8($0) }
         var decoder = RESPDecoder()

@@ -25,6 +25,20 @@ struct RESPEncoderTests {
         #expect(text(RESPEncoder.bytes(of: [Array("PING".utf8)])) == "*1\r\n$4\r\nPING\r\n")
     }
 
+    @Test func writesMultiDigitCountsAndLengthsInDecimal() {
+        for length in [9, 10, 99, 100, 101, 1_000, 12_345] {
+            let argument = [UInt8](repeating: UInt8(ascii: "x"), count: length)
+            let command = [[UInt8]](repeating: argument, count: length < 1_000 ? length : 1)
+            let expected =
+                "*\(command.count)\r\n"
+                + String(
+                    repeating: "$\(length)\r\n" + String(repeating: "x", count: length) + "\r\n",
+                    count: command.count
+                )
+            #expect(text(RESPEncoder.bytes(of: command)) == expected, "length \(length)")
+        }
+    }
+
     @Test func encodedCommandsDecodeBackAsArraysOfBulkStrings() throws {
         let command: [[UInt8]] = [Array("MSET".utf8), Array("a".utf8), [0, 1, 2], Array("b".utf8), []]
         var decoder = RESPDecoder()

@@ -56,7 +56,7 @@ struct RedisConnectionTests {
         await #expect(throws: StorageError.self) { _ = try await connection.send(command("PING")) }
     }
 
-    @Test func thePoolNeverExceedsItsMaximumUnder64ConcurrentTasks() async throws {
+    @Test func sixtyFourConcurrentTasksShareAtMostTheMaximumAndEachGetsItsOwnReply() async throws {
         let server = try server()
         let maximum = 4
         let pool = RedisConnectionPool(
@@ -85,34 +85,105 @@ struct RedisConnectionTests {
         }
         #expect(pool.peakConnectionCount <= maximum)
         #expect(used.count <= maximum)
-        #expect(pool.connectionCount <= maximum)
+        #expect(pool.connectionCount == used.count, "every connection opened was used and is still open")
+        #expect(pool.waiterCount == 0)
+        #expect(pool.inFlightCount == 0, "every share was released")
         await pool.close()
-        #expect(pool.connectionCount <= maximum)
+        #expect(pool.connectionCount == 0)
     }
 
-    @Test func closingThePoolFailsWaitersAndLaterAcquires() async throws {
+    @Test func requestsShareAConnectionInsteadOfWaitingForIt() async throws {
         let server = try server()
         let pool = RedisConnectionPool(
             configuration: server.connectionConfiguration,
             maximumConnections: 1,
             logger: testLogger
         )
-        let held = try await pool.acquire()
-        let waiter = Task { try await pool.acquire() }
-        // Wait (bounded) until the task is queued behind the held connection.
+        let first = try await pool.acquire()
+        // The only connection is in use: the second request shares it at once instead of waiting for a release.
+        let second = try await pool.acquire()
+        #expect(second === first)
+        #expect(pool.inFlightCount == 2)
+        #expect(pool.waiterCount == 0)
+        async let one = first.send(command("ECHO", "one"))
+        async let two = second.send(command("ECHO", "two"))
+        #expect(try await [one, two] == [.bulkString("one"), .bulkString("two")])
+        pool.release(second)
+        #expect(pool.inFlightCount == 1)
+        #expect(pool.connectionCount == 1)
+        await pool.close()
+        #expect(!first.isOpen, "close() closes connections in use too")
+        pool.release(first)
+        await #expect(throws: StorageError.self) { _ = try await pool.acquire() }
+    }
+
+    @Test func aConnectionIsOpenedOnlyWhenEveryOpenOneIsBusyAndTheLeastBusyIsChosen() async throws {
+        let server = try server()
+        let pool = RedisConnectionPool(
+            configuration: server.connectionConfiguration,
+            maximumConnections: 3,
+            logger: testLogger
+        )
+        let a = try await pool.acquire()
+        pool.release(a)
+        let b = try await pool.acquire()
+        #expect(b === a, "an idle connection is reused, not a new one opened")
+        #expect(pool.connectionCount == 1)
+        // b is busy: the next requests open new connections, up to the maximum.
+        let c = try await pool.acquire()
+        let d = try await pool.acquire()
+        #expect(Set([b, c, d].map(ObjectIdentifier.init)).count == 3)
+        #expect(pool.connectionCount == 3)
+        // At the maximum every connection is busy: the next request shares one of them.
+        let e = try await pool.acquire()
+        #expect([b, c, d].contains { $0 === e })
+        #expect(pool.connectionCount == 3)
+        #expect(pool.peakConnectionCount == 3)
+        // A connection that e does not share ends its only request: it is now the least busy, so it gets the next.
+        let candidates: [RedisConnection] = [c, d]
+        let idle: RedisConnection = try #require(candidates.first { $0 !== e })
+        pool.release(idle)
+        let f = try await pool.acquire()
+        #expect(f === idle)
+        let shares: [RedisConnection] = [b, c, d, e, f]
+        for connection in shares.filter({ $0 !== idle }) + [f] {
+            pool.release(connection)
+        }
+        #expect(pool.inFlightCount == 0)
+        for connection in [b, c, d] {
+            #expect(try await connection.send(command("PING")) == .simpleString("PONG"))
+        }
+        await pool.close()
+    }
+
+    @Test func closingThePoolFailsWaitersOpenersAndLaterAcquires() async throws {
+        // A server that accepts connections but never answers: the pool's only slot stays "being opened".
+        let listener = try SilentLoopbackListener()
+        let pool = RedisConnectionPool(
+            configuration: RedisConnection.Configuration(
+                host: "127.0.0.1",
+                port: listener.port,
+                connectTimeout: .seconds(20)
+            ),
+            maximumConnections: 1,
+            logger: testLogger
+        )
+        let opener = Task { try await pool.acquire() }
+        // Wait (bounded) until the opener holds the slot, then until a second task waits behind it.
         let deadline = ContinuousClock.now + .seconds(10)
+        while pool.connectionCount == 0, ContinuousClock.now < deadline { await Task.yield() }
+        #expect(pool.connectionCount == 1)
+        let waiter = Task { try await pool.acquire() }
         while pool.waiterCount == 0, ContinuousClock.now < deadline { await Task.yield() }
         #expect(pool.waiterCount == 1)
         await pool.close()
-        do {
-            _ = try await waiter.value
-            Issue.record("a waiter must fail when the pool closes")
-        } catch let error as StorageError {
-            #expect(error.code == .closed)
-        }
-        await #expect(throws: StorageError.self) { _ = try await pool.acquire() }
-        #expect(!held.isOpen, "close() closes leased connections too")
-        pool.release(held)
+        await expect(.closed, "a waiter when the pool closes") { _ = try await waiter.value }
+        // Resets the connection still in the listener's backlog, so the opener's handshake fails now.
+        listener.close()
+        await expect(.closed, "an opener when the pool closes") { _ = try await opener.value }
+        await expect(.closed, "an acquire after close") { _ = try await pool.acquire() }
+        #expect(pool.waiterCount == 0)
+        #expect(pool.connectionCount == 0)
     }
 
     @Test func aConnectionTheServerClosedIsDiscardedAndReplaced() async throws {
@@ -125,8 +196,9 @@ struct RedisConnectionTests {
         let first = try await pool.acquire()
         #expect(try await first.send(command("QUIT")) == .simpleString("OK"))
         await first.waitUntilClosed()
+        #expect(pool.connectionCount == 0, "a closed connection is discarded as it closes, still in use or not")
         pool.release(first)
-        #expect(pool.connectionCount == 0, "a closed connection gives its slot back")
+        #expect(pool.connectionCount == 0)
         let second = try await pool.acquire()
         #expect(second !== first)
         #expect(try await second.send(command("PING")) == .simpleString("PONG"))

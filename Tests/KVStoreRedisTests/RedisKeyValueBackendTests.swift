@@ -69,7 +69,7 @@ struct RedisKeyValueBackendTests {
     @Test func rangeScansRemoveExpiredMembersFromTheIndex() async throws {
         let backend = try await server().open()
         let store = try await redisStore(backend, RedisTestServer.uniqueNamespace("clean"))
-        let expiry = try await backend.serverTime().addingTimeInterval(0.3)
+        let expiry = try await backend.serverTime().addingTimeInterval(2)
         try await store.set("brief", value: bytes("1"), expiration: expiry)
         try await store.set("lasting", value: bytes("2"), expiration: nil)
         try await waitForServerTime(of: backend, pastInstant: expiry)
@@ -84,7 +84,7 @@ struct RedisKeyValueBackendTests {
     @Test func countRemovesExpiredMembersFromTheIndex() async throws {
         let backend = try await server().open()
         let store = try await redisStore(backend, RedisTestServer.uniqueNamespace("count"))
-        let expiry = try await backend.serverTime().addingTimeInterval(0.3)
+        let expiry = try await backend.serverTime().addingTimeInterval(2)
         try await store.set([
             KeyValueEntry(key: "a", value: [1], expiration: expiry),
             KeyValueEntry(key: "b", value: [2], expiration: expiry),
@@ -130,6 +130,17 @@ struct RedisKeyValueBackendTests {
         try await backend.shutdown()
     }
 
+    @Test func everyScriptIsLoadedAtOpenUnderTheServersName() async throws {
+        let backend = try await server().open()
+        #expect(backend.scriptSHAs.count == RedisScript.all.count)
+        for script in RedisScript.all {
+            let loaded = try await backend.send(command(bytes("SCRIPT"), bytes("LOAD"), bytes(script.source)))
+            #expect(loaded.bytes == backend.scriptSHAs[script.name], "script \(script.name)")
+            #expect(backend.scriptSHAs[script.name]?.count == 40, "script \(script.name)")
+        }
+        try await backend.shutdown()
+    }
+
     @Test func aRedisErrorReplyIsABackendFailureWithTheServerMessage() async throws {
         let backend = try await server().open()
         let store = try await redisStore(backend, RedisTestServer.uniqueNamespace("wrongtype"))
@@ -158,8 +169,14 @@ struct RedisKeyValueBackendTests {
     }
 }
 
-/// Behaviour that needs no server: key layout and validation before any I/O.
+/// Behaviour that needs no server: key layout, script commands and validation before any I/O.
 struct RedisKeyLayoutTests {
+    @Test func scriptCommandsAreEvalshaWithTheKeyCountKeysAndArguments() {
+        let sha = Array("0123456789abcdef0123456789abcdef01234567".utf8)
+        let command = RedisScript.delete.command(sha: sha, keys: [[1], [2]], arguments: [[3]])
+        #expect(command == [Array("EVALSHA".utf8), sha, Array("2".utf8), [1], [2], [3]])
+    }
+
     @Test func namespacesThatArePrefixesOfEachOtherGetDifferentKeys() {
         let outer = RedisKeyLayout(namespace: "a")
         let inner = RedisKeyLayout(namespace: "a:b")
@@ -180,7 +197,7 @@ struct RedisKeyLayoutTests {
             configuration: RedisConnection.Configuration(host: "127.0.0.1", port: try unusedLoopbackPort()),
             logger: testLogger
         )
-        let backend = RedisKeyValueBackend(pool: pool, endpoint: "nowhere", logger: testLogger)
+        let backend = RedisKeyValueBackend(pool: pool, endpoint: "nowhere", scriptSHAs: [:], logger: testLogger)
         let store = try await backend.keyValueStore(namespace: "n")
         for key in ["", "a\u{0}b"] {
             let shown = key.debugDescription

@@ -115,6 +115,59 @@ func unusedLoopbackPort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// Closes a file descriptor (a free function: inside ``SilentLoopbackListener`` `close` names its own method).
+private func closeDescriptor(_ descriptor: Int32) {
+    _ = close(descriptor)
+}
+
+/// A TCP listener on loopback that never accepts: connecting succeeds (the kernel completes the handshake into
+/// the backlog), but nothing is ever read or answered, so a Redis handshake hangs until the listener closes.
+final class SilentLoopbackListener: Sendable {
+    /// The port it listens on.
+    let port: Int
+    private let descriptor = Mutex<Int32?>(nil)
+
+    init() throws {
+        #if canImport(Glibc)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard descriptor >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard bound == 0, named == 0, listen(descriptor, 4) == 0 else {
+            closeDescriptor(descriptor)
+            throw POSIXError(.EADDRINUSE)
+        }
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+        self.descriptor.withLock { $0 = descriptor }
+    }
+
+    /// Stops listening; connections still in the backlog are reset.
+    func close() {
+        if let descriptor = self.descriptor.withLock({ value -> Int32? in
+            defer { value = nil }
+            return value
+        }) {
+            closeDescriptor(descriptor)
+        }
+    }
+
+    deinit { self.close() }
+}
+
 /// Every log line written through its ``handler``s, with their metadata, to prove what is never logged.
 final class LogRecorder: Sendable {
     private let lines = Mutex<[String]>([])

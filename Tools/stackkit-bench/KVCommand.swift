@@ -35,14 +35,17 @@ struct KVCommand: AsyncParsableCommand {
                         PostgresConnections (no pool), same table: at c
                         tasks, c connections each running its share.
               redis     redis-benchmark against the same server, -c <tasks>
-                        -P 1 -r 10000 -d 100 --csv, with SET key value; GET
-                        key; ZRANGEBYLEX <index of 10,000> - + LIMIT 0 1000
-                        (range); ZRANGEBYLEX <index> [p:12 (p:13 (prefix);
-                        MSET of 100 keys (batch_set). Ours does more: Lua
-                        scripts keep each value and its index member
-                        together, and range/prefix also read every value.
-            Ours uses each driver's default pool (PostgreSQL 20 connections,
-            Redis 8).
+                        -P 1 --csv, sending the commands the store sends:
+                        EVALSHA of the store's own Lua scripts (loaded with
+                        SCRIPT LOAD, same SHA-1) with the same keys and
+                        arguments, __rand_int__ where the key varies (-r):
+                        the set script with one entry (set) or 100
+                        (batch_set); the entries script from a random start
+                        for 1,000 entries (range) or a random prefix of 100
+                        (prefix), returning values and expiries; GET key
+                        (get). So the ratio is our client's overhead.
+            Ours uses each driver's default pool (PostgreSQL 20 connections;
+            Redis 8, each pipelining the requests of any number of tasks).
 
             Servers: PostgreSQL from STACKKIT_BENCH_POSTGRES_URL or
             STACKKIT_TEST_POSTGRES_URL (postgres://user:pass@127.0.0.1:port/db),

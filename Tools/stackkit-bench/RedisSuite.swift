@@ -4,7 +4,7 @@ import Logging
 import StorageRefs
 
 /// The `kv_redis` backend (opened through ``RedisKeyValueDriver`` as a ``StorageDriver``) against
-/// ``RedisBenchmarkRunner``.
+/// ``RedisBenchmarkRunner``, which sends the same commands through redis-benchmark.
 ///
 /// Each of our runs uses a new namespace, whose keys and index are deleted right after the run.
 struct RedisSuite: KVSuite {
@@ -15,8 +15,9 @@ struct RedisSuite: KVSuite {
     var backend: KVBackendKind { .redis }
 
     var baselineDescription: String {
-        "redis-benchmark -c <tasks> -P 1 -r 10000 -d 100 --csv with SET, GET, ZRANGEBYLEX (1,000 and 100 members) "
-            + "and MSET of 100 keys, against the same server"
+        "redis-benchmark -c <tasks> -P 1 --csv against the same server, sending the store's own commands: "
+            + "EVALSHA of the store's set script (set, batch_set of 100) and entries script (range of 1,000, prefix "
+            + "of 100) with __rand_int__ keys, and GET"
     }
 
     /// Checks the tools and opens the backend through the driver.
