@@ -33,14 +33,15 @@ extension PostgresKeyValueBackend {
             """
         var binds = PostgresBindings(capacity: 1)
         binds.append(self.statements.tableName)
-        var columns: [ColumnDescription] = []
-        let rows = try await self.client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger)
-        for try await (name, type, collation, nullable) in rows.decode((String, String, String?, String).self) {
-            columns.append(
-                ColumnDescription(name: name, dataType: type, collation: collation, isNullable: nullable == "YES")
-            )
+        return try await self.inspect(PostgresQuery(unsafeSQL: sql, binds: binds)) { rows in
+            var columns: [ColumnDescription] = []
+            for try await (name, type, collation, nullable) in rows.decode((String, String, String?, String).self) {
+                columns.append(
+                    ColumnDescription(name: name, dataType: type, collation: collation, isNullable: nullable == "YES")
+                )
+            }
+            return columns
         }
-        return columns
     }
 
     /// The `indexdef` of every index on the table, from `pg_indexes` (in the current schema).
@@ -50,12 +51,13 @@ extension PostgresKeyValueBackend {
             """
         var binds = PostgresBindings(capacity: 1)
         binds.append(self.statements.tableName)
-        var definitions: [String] = []
-        let rows = try await self.client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger)
-        for try await definition in rows.decode(String.self) {
-            definitions.append(definition)
+        return try await self.inspect(PostgresQuery(unsafeSQL: sql, binds: binds)) { rows in
+            var definitions: [String] = []
+            for try await definition in rows.decode(String.self) {
+                definitions.append(definition)
+            }
+            return definitions
         }
-        return definitions
     }
 
     /// The number of rows stored for `namespace`, expired rows included.
@@ -63,20 +65,29 @@ extension PostgresKeyValueBackend {
         var binds = PostgresBindings(capacity: 1)
         binds.append(namespace)
         let sql = "SELECT count(*) FROM \(self.statements.table) WHERE namespace = $1"
-        var count = 0
-        let rows = try await self.client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger)
-        for try await value in rows.decode(Int64.self) {
-            count = Int(value)
+        return try await self.inspect(PostgresQuery(unsafeSQL: sql, binds: binds)) { rows in
+            var count = 0
+            for try await value in rows.decode(Int64.self) {
+                count = Int(value)
+            }
+            return count
         }
-        return count
     }
 
     /// Drops the backend's table (test clean-up). The backend is unusable for reads and writes afterwards.
     package func dropTable() async throws {
-        let rows = try await self.client.query(
-            PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(self.statements.table)"),
-            logger: self.logger
-        )
-        for try await _ in rows {}
+        try await self.inspect(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(self.statements.table)")) { rows in
+            for try await _ in rows {}
+        }
+    }
+
+    /// Runs `query` on one of the backend's connections, without mapping errors.
+    private func inspect<Result>(
+        _ query: PostgresQuery,
+        _ body: (PostgresRowSequence) async throws -> Result
+    ) async throws -> Result {
+        try await self.connections.withConnection { connection in
+            try await body(try await connection.query(query, logger: self.logger))
+        }
     }
 }

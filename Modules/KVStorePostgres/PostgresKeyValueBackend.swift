@@ -15,6 +15,14 @@ import Synchronization
 /// All namespaces live in one table (named by the configuration's `table_name`), whose primary key is
 /// `(namespace, key)`.
 ///
+/// ## Connections
+///
+/// Statements do not lease a connection from the pool each time: the backend keeps the connections it has leased
+/// and lends them to one statement after another, leasing more (up to
+/// ``PostgresKeyValueDriver/Options-swift.struct/maximumConnections``) only while all of them are busy. A
+/// connection nobody used for about a second goes back to the pool, where postgres-nio's keep-alive and idle
+/// timeout apply to it.
+///
 /// ## Reclaiming expired rows
 ///
 /// Expired rows are invisible at once (every read compares `expires_at` with the injected clock's "now") and are
@@ -28,16 +36,23 @@ public final class PostgresKeyValueBackend: Sendable {
 
     let statements: PostgresKeyValueStatements
     let errors: PostgresErrorMapping
-    let client: PostgresClient
+    /// The connections statements run on, leased from the backend's `PostgresClient`.
+    let connections: PostgresConnectionCache
     let clock: any WallClock
     let logger: Logger
     private let writesBetweenReclaims: Int
     private let runTask: Task<Void, Never>
     private let state = Mutex(State())
+    /// Whether ``shutdown()`` has begun; only set under `state`'s lock, read without it on every statement.
+    private let isClosed = Atomic(false)
+    /// Writes since the last background reclaim started; counted without a lock on every write.
+    private let writesSinceReclaim = Atomic(0)
+
+    /// How long a connection stays leased without being used before it goes back to the pool.
+    static let connectionIdleTime = Duration.seconds(1)
 
     private struct State {
         var isClosed = false
-        var writesSinceReclaim = 0
         var reclaimTask: Task<Void, Never>?
     }
 
@@ -53,11 +68,23 @@ public final class PostgresKeyValueBackend: Sendable {
         self.name = name
         self.statements = statements
         self.errors = errors
-        self.client = client
         self.clock = options.clock
         self.logger = logger
         self.writesBetweenReclaims = options.writesBetweenReclaims
-        self.runTask = Task { await client.run() }
+        let connections = PostgresConnectionCache(
+            client: client,
+            limit: options.maximumConnections,
+            closedError: Self.closedError(name)
+        )
+        self.connections = connections
+        self.runTask = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await client.run() }
+                group.addTask {
+                    await connections.returnIdleConnectionsUntilCancelled(every: Self.connectionIdleTime)
+                }
+            }
+        }
     }
 
     /// Opens a backend: validates the table name, connects once to check the server and create the table, then
@@ -163,9 +190,9 @@ public final class PostgresKeyValueBackend: Sendable {
         var binds = PostgresBindings(capacity: 1)
         binds.append(self.clock.now())
         let query = PostgresQuery(unsafeSQL: self.statements.reclaimExpired, binds: binds)
-        let removed = try await self.perform("deleting expired keys") {
+        let removed = try await self.run(query, "deleting expired keys") { rows in
             var removed = 0
-            for try await count in try await self.client.query(query, logger: self.logger).decode(Int64.self) {
+            for try await count in rows.decode(Int64.self) {
                 removed = Int(count)
             }
             return removed
@@ -181,11 +208,27 @@ public final class PostgresKeyValueBackend: Sendable {
 
     /// Throws ``StorageError/Code-swift.struct/closed`` once ``shutdown()`` has begun.
     func checkOpen() throws(StorageError) {
-        if self.state.withLock({ $0.isClosed }) {
-            throw StorageError(
-                code: .closed,
-                message: "PostgreSQL backend '\(self.name)' has been shut down"
-            )
+        if self.isClosed.load(ordering: .acquiring) {
+            throw Self.closedError(self.name)
+        }
+    }
+
+    /// The error of every operation after ``shutdown()``.
+    private static func closedError(_ name: String) -> StorageError {
+        StorageError(code: .closed, message: "PostgreSQL backend '\(name)' has been shut down")
+    }
+
+    /// Runs `query` on one of the backend's connections and hands its rows to `body`, which must consume them;
+    /// maps what either throws to a ``StorageError`` that describes `operation` (built only on failure).
+    func run<Result>(
+        _ query: PostgresQuery,
+        _ operation: @autoclosure () -> String,
+        _ body: (PostgresRowSequence) async throws -> Result
+    ) async throws -> Result {
+        try await self.perform(operation()) {
+            try await self.connections.withConnection { connection in
+                try await body(try await connection.query(query, logger: self.logger))
+            }
         }
     }
 
@@ -204,13 +247,16 @@ public final class PostgresKeyValueBackend: Sendable {
     }
 
     /// Counts one write and starts a background reclaim once enough writes have happened.
+    ///
+    /// The count is one atomic increment; only the write that reaches the interval takes the lock, and it only
+    /// starts the reclaim in a task of its own, so no caller waits for the `DELETE`.
     func recordWrite() {
         guard self.writesBetweenReclaims > 0 else { return }
+        let writes = self.writesSinceReclaim.wrappingAdd(1, ordering: .relaxed).newValue
+        guard writes >= self.writesBetweenReclaims else { return }
         self.state.withLock { state in
-            guard !state.isClosed else { return }
-            state.writesSinceReclaim += 1
-            guard state.writesSinceReclaim >= self.writesBetweenReclaims, state.reclaimTask == nil else { return }
-            state.writesSinceReclaim = 0
+            guard !state.isClosed, state.reclaimTask == nil else { return }
+            self.writesSinceReclaim.store(0, ordering: .relaxed)
             // The task clears itself under the same lock, which is held until it has been stored.
             state.reclaimTask = Task {
                 do {
@@ -252,16 +298,20 @@ extension PostgresKeyValueBackend: KeyValueBackend {
 
     /// Closes the backend's connections.
     ///
-    /// Waits for a running reclaim, then cancels the client's run task and waits for it to end. Every store of
-    /// this backend throws ``StorageError/Code-swift.struct/closed`` afterwards. Calling it again does nothing.
+    /// Waits for a running reclaim, gives the backend's connections back to the pool (a statement still running
+    /// gives its connection back when it ends), then cancels the client's run task and waits for it to end. Every
+    /// store of this backend throws ``StorageError/Code-swift.struct/closed`` afterwards. Calling it again does
+    /// nothing.
     public func shutdown() async throws {
         let (wasClosed, reclaim) = self.state.withLock { state in
             let wasClosed = state.isClosed
             state.isClosed = true
+            self.isClosed.store(true, ordering: .releasing)
             return (wasClosed, state.reclaimTask)
         }
         await reclaim?.value
         guard !wasClosed else { return }
+        self.connections.close()
         self.runTask.cancel()
         await self.runTask.value
         self.logger.debug("closed the PostgreSQL key-value backend")

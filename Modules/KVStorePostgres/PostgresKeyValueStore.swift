@@ -37,12 +37,36 @@ public struct PostgresKeyValueStore: Sendable {
         decode: (PostgresRow) throws -> Row
     ) async throws -> [Row] {
         try self.backend.checkOpen()
-        return try await self.backend.perform(operation()) {
+        return try await self.backend.run(query, operation()) { rows in
             var result: [Row] = []
-            for try await row in try await self.backend.client.query(query, logger: self.backend.logger) {
+            for try await row in rows {
                 result.append(try decode(row))
             }
             return result
+        }
+    }
+
+    /// Runs `query`, which returns at most one row, and decodes that row with `decode`.
+    private func row<Row>(
+        _ query: PostgresQuery,
+        _ operation: @autoclosure () -> String,
+        decode: (PostgresRow) throws -> Row
+    ) async throws -> Row? {
+        try self.backend.checkOpen()
+        return try await self.backend.run(query, operation()) { rows in
+            var result: Row?
+            for try await row in rows {
+                result = try decode(row)
+            }
+            return result
+        }
+    }
+
+    /// Runs `query`, which returns no rows.
+    private func execute(_ query: PostgresQuery, _ operation: @autoclosure () -> String) async throws {
+        try self.backend.checkOpen()
+        try await self.backend.run(query, operation()) { rows in
+            for try await _ in rows {}
         }
     }
 
@@ -67,10 +91,9 @@ extension PostgresKeyValueStore: KeyValueStore {
         binds.append(key)
         binds.append(self.backend.clock.now())
         let query = PostgresQuery(unsafeSQL: self.backend.statements.get, binds: binds)
-        let values = try await self.rows(query, "reading key \(key.debugDescription)") { row in
+        return try await self.row(query, "reading key \(key.debugDescription)") { row in
             Array(try row.decode(ByteBuffer.self).readableBytesView)
         }
-        return values.first
     }
 
     /// Stores `value` under `key`, replacing any previous value and expiration (a `nil` expiration removes it).
@@ -88,7 +111,7 @@ extension PostgresKeyValueStore: KeyValueStore {
         binds.append(Self.buffer(value))
         binds.append(expiration)
         let query = PostgresQuery(unsafeSQL: self.backend.statements.set, binds: binds)
-        _ = try await self.rows(query, "writing key \(key.debugDescription)") { _ in () }
+        try await self.execute(query, "writing key \(key.debugDescription)")
         self.backend.recordWrite()
     }
 
@@ -102,7 +125,7 @@ extension PostgresKeyValueStore: KeyValueStore {
         binds.append(self.namespace)
         binds.append(key)
         let query = PostgresQuery(unsafeSQL: self.backend.statements.delete, binds: binds)
-        _ = try await self.rows(query, "deleting key \(key.debugDescription)") { _ in () }
+        try await self.execute(query, "deleting key \(key.debugDescription)")
     }
 
     /// Returns the values of the live keys among `keys`, in one statement (`key = ANY($2)`).
@@ -152,7 +175,7 @@ extension PostgresKeyValueStore: KeyValueStore {
         binds.append(batch.map { $0.expiration ?? placeholder })
         binds.append(batch.map { $0.expiration != nil })
         let query = PostgresQuery(unsafeSQL: self.backend.statements.batchSet, binds: binds)
-        _ = try await self.rows(query, "writing \(batch.count) keys") { _ in () }
+        try await self.execute(query, "writing \(batch.count) keys")
         self.backend.recordWrite()
     }
 
@@ -209,10 +232,10 @@ extension PostgresKeyValueStore: KeyValueStore {
         binds.append(self.namespace)
         binds.append(self.backend.clock.now())
         let query = PostgresQuery(unsafeSQL: self.backend.statements.count, binds: binds)
-        let counts = try await self.rows(query, "counting keys") { row in
+        let count = try await self.row(query, "counting keys") { row in
             Int(try row.decode(Int64.self))
         }
-        return counts.first ?? 0
+        return count ?? 0
     }
 }
 

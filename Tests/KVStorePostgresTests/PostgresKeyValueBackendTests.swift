@@ -142,6 +142,63 @@ struct PostgresKeyValueBackendTests {
         }
     }
 
+    @Test func moreTasksThanConnectionsShareThemAndAllFinish() async throws {
+        try await withTable("sharing") { server, table in
+            let backend = try await server.open(table: table, maximumConnections: 2)
+            let store = try backend.store(namespace: "sharing")
+            // 24 tasks on two connections: most calls wait for a connection another task gives back.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0..<24 {
+                    group.addTask {
+                        for round in 0..<5 {
+                            try await store.set("k\(task)", value: [UInt8(task), UInt8(round)], expiration: nil)
+                            #expect(try await store.get("k\(task)") == [UInt8(task), UInt8(round)])
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.count() == 24)
+            #expect(try await store.get("k23") == [23, 4])
+            try await backend.shutdown()
+        }
+    }
+
+    @Test func shutdownEndsCallsWaitingForAConnection() async throws {
+        try await withTable("closing") { server, table in
+            let backend = try await server.open(table: table, maximumConnections: 1)
+            let store = try backend.store(namespace: "closing")
+            try await store.set("k", value: [1], expiration: nil)
+            // Every call either finishes or fails as closed (or, when its connection is closed under it, as a lost
+            // connection); none may wait for ever.
+            let codes = try await withThrowingTaskGroup(of: StorageError.Code?.self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        do {
+                            for _ in 0..<20 {
+                                _ = try await store.get("k")
+                            }
+                            return nil
+                        } catch let error as StorageError {
+                            return error.code
+                        }
+                    }
+                }
+                try await backend.shutdown()
+                var codes: [StorageError.Code] = []
+                for try await code in group {
+                    if let code {
+                        codes.append(code)
+                    }
+                }
+                return codes
+            }
+            #expect(codes.allSatisfy { $0 == .closed || $0 == .connectionFailed })
+            let afterwards = await #expect(throws: StorageError.self) { try await store.get("k") }
+            #expect(afterwards?.code == .closed)
+        }
+    }
+
     @Test func rangeBoundsContainingNULKeepTheirMeaning() async throws {
         try await withTable("nulbounds") { server, table in
             let backend = try await server.open(table: table)

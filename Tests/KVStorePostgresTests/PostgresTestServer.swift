@@ -63,10 +63,15 @@ struct PostgresTestServer: Sendable {
     func open(
         table: String,
         clock: any WallClock = SystemWallClock(),
-        writesBetweenReclaims: Int = 1_000
+        writesBetweenReclaims: Int = 1_000,
+        maximumConnections: Int = 20
     ) async throws -> PostgresKeyValueBackend {
         let driver = PostgresKeyValueDriver(
-            options: .init(clock: clock, writesBetweenReclaims: writesBetweenReclaims)
+            options: .init(
+                maximumConnections: maximumConnections,
+                clock: clock,
+                writesBetweenReclaims: writesBetweenReclaims
+            )
         )
         return try await driver.openBackend(named: "postgres-test", config: config(table: table), logger: testLogger)
     }
