@@ -28,6 +28,8 @@ let package = Package(
         .library(name: "KVStorePostgres", targets: ["KVStorePostgres"]),
         .library(name: "KVStoreRedis", targets: ["KVStoreRedis"]),
         .library(name: "KVStoreTesting", targets: ["KVStoreTesting"]),
+        .library(name: "SQLStore", targets: ["SQLStore"]),
+        .library(name: "SQLStoreTesting", targets: ["SQLStoreTesting"]),
         .executable(name: "stackkit", targets: ["stackkit"]),
         .executable(name: "stackkit-bench", targets: ["stackkit-bench"]),
     ],
@@ -55,9 +57,15 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // The prepared-statement layer over the SQLite C API shared by KVStore and SQLStore (package access only).
+        .target(
+            name: "_SQLiteSupport",
+            dependencies: ["StorageRefs", "CSQLite"],
+            path: "Modules/_SQLiteSupport"
+        ),
         .target(
             name: "KVStore",
-            dependencies: ["StorageRefs", "CSQLite", logging],
+            dependencies: ["StorageRefs", "_SQLiteSupport", logging],
             path: "Modules/KVStore"
         ),
         .target(
@@ -74,6 +82,18 @@ let package = Package(
             name: "KVStoreTesting",
             dependencies: ["StorageRefs"],
             path: "Modules/KVStoreTesting"
+        ),
+
+        // MARK: Table stores
+        .target(
+            name: "SQLStore",
+            dependencies: ["StorageRefs", "_SQLiteSupport", logging],
+            path: "Modules/SQLStore"
+        ),
+        .target(
+            name: "SQLStoreTesting",
+            dependencies: ["StorageRefs"],
+            path: "Modules/SQLStoreTesting"
         ),
 
         // MARK: Tools
@@ -116,6 +136,11 @@ let package = Package(
             name: "KVStoreRedisTests",
             dependencies: ["KVStoreRedis", "KVStoreTesting", "StorageRefs", logging],
             path: "Tests/KVStoreRedisTests"
+        ),
+        .testTarget(
+            name: "SQLStoreTests",
+            dependencies: ["SQLStore", "SQLStoreTesting", "StorageRefs", "CSQLite"],
+            path: "Tests/SQLStoreTests"
         ),
         .testTarget(
             name: "StackKitCommandsTests",

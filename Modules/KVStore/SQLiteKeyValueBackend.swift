@@ -1,5 +1,6 @@
 import Foundation
 public import StorageRefs
+import _SQLiteSupport
 import Synchronization
 
 /// A `kv_sqlite` backend: one SQLite database file holding every namespace, with one writer connection and a

@@ -1,4 +1,5 @@
 import StorageRefs
+import _SQLiteSupport
 
 /// An actor owning one SQLite connection of a key-value database, running the key-value statements on it.
 ///

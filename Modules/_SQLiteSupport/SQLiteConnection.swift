@@ -1,23 +1,23 @@
-import CSQLite
+package import CSQLite
 import Foundation
-import StorageRefs
+package import StorageRefs
 
 /// One SQLite connection with its prepared statements cached by SQL text.
 ///
 /// Not thread-safe and not `Sendable`: exactly one ``SQLiteConnectionActor`` owns each connection. Calls block
 /// for the duration of the SQLite call (microseconds for the statements used here; a write waits at most the
 /// busy timeout when another *process* holds the write lock).
-final class SQLiteConnection {
+package final class SQLiteConnection {
     private var handle: OpaquePointer?
     private var statements: [String: SQLiteStatement] = [:]
     /// The path as given, for messages.
-    let path: String
+    package let path: String
 
     /// `SQLITE_TRANSIENT`: SQLite copies bound text and blobs before the bind call returns.
-    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    package static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     /// Opens (creating when `readOnly` is false) the database at `path` and applies the pragmas.
-    init(path: String, readOnly: Bool, busyTimeout: Duration) throws(StorageError) {
+    package init(path: String, readOnly: Bool, busyTimeout: Duration) throws(StorageError) {
         self.path = path
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         flags |= readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
@@ -44,7 +44,7 @@ final class SQLiteConnection {
     }
 
     /// Finalises every statement and closes the connection; later calls fail with ``StorageError/Code/closed``.
-    func close() {
+    package func close() {
         for statement in statements.values { statement.finalize() }
         statements = [:]
         if let handle { sqlite3_close_v2(handle) }
@@ -52,7 +52,7 @@ final class SQLiteConnection {
     }
 
     /// Runs SQL that returns no rows (pragmas, DDL, `BEGIN`/`COMMIT`), possibly several statements.
-    func execute(_ sql: String) throws(StorageError) {
+    package func execute(_ sql: String) throws(StorageError) {
         let db = try open()
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(db, sql, nil, nil, &message)
@@ -64,7 +64,7 @@ final class SQLiteConnection {
     }
 
     /// The cached statement for `sql`, reset and with its bindings cleared.
-    func statement(_ sql: String) throws(StorageError) -> SQLiteStatement {
+    package func statement(_ sql: String) throws(StorageError) -> SQLiteStatement {
         if let cached = statements[sql] {
             cached.reset()
             return cached
@@ -84,18 +84,18 @@ final class SQLiteConnection {
     }
 
     /// The number of rows changed by the last statement.
-    var changes: Int {
+    package var changes: Int {
         handle.map { Int(sqlite3_changes($0)) } ?? 0
     }
 
     /// The last error message of this connection.
-    var lastErrorMessage: String {
+    package var lastErrorMessage: String {
         handle.map { String(cString: sqlite3_errmsg($0)) } ?? "the connection is closed"
     }
 
     /// Runs `body` in a transaction (`BEGIN IMMEDIATE` for writes), committing when it returns and rolling back
     /// when it throws.
-    func transaction<Result>(immediate: Bool, _ body: () throws(StorageError) -> Result) throws(StorageError) -> Result
+    package func transaction<Result>(immediate: Bool, _ body: () throws(StorageError) -> Result) throws(StorageError) -> Result
     {
         try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
         do {
@@ -116,7 +116,7 @@ final class SQLiteConnection {
     }
 
     /// Maps an SQLite result code to a storage error code.
-    static func errorCode(for code: Int32) -> StorageError.Code {
+    package static func errorCode(for code: Int32) -> StorageError.Code {
         switch code & 0xFF {
         case SQLITE_CONSTRAINT: return .constraintViolation
         case SQLITE_CANTOPEN, SQLITE_NOTADB: return .connectionFailed
@@ -126,23 +126,23 @@ final class SQLiteConnection {
 }
 
 /// A prepared statement owned by a ``SQLiteConnection``.
-final class SQLiteStatement {
+package final class SQLiteStatement {
     private let raw: OpaquePointer
     private unowned let connection: SQLiteConnection
 
-    init(_ raw: OpaquePointer, connection: SQLiteConnection) {
+    package init(_ raw: OpaquePointer, connection: SQLiteConnection) {
         self.raw = raw
         self.connection = connection
     }
 
-    func finalize() { sqlite3_finalize(raw) }
+    package func finalize() { sqlite3_finalize(raw) }
 
-    func reset() {
+    package func reset() {
         sqlite3_reset(raw)
         sqlite3_clear_bindings(raw)
     }
 
-    func bind(_ index: Int32, _ text: String) {
+    package func bind(_ index: Int32, _ text: String) {
         var text = text
         text.withUTF8 { buffer in
             guard let base = buffer.baseAddress, buffer.count > 0 else {
@@ -155,7 +155,7 @@ final class SQLiteStatement {
         }
     }
 
-    func bind(_ index: Int32, _ bytes: [UInt8]) {
+    package func bind(_ index: Int32, _ bytes: [UInt8]) {
         bytes.withUnsafeBytes { buffer in
             // A zero-length blob is bound as an empty blob, not NULL.
             if buffer.count == 0 {
@@ -166,12 +166,12 @@ final class SQLiteStatement {
         }
     }
 
-    func bind(_ index: Int32, _ value: Int64?) {
+    package func bind(_ index: Int32, _ value: Int64?) {
         if let value { sqlite3_bind_int64(raw, index, value) } else { sqlite3_bind_null(raw, index) }
     }
 
     /// Steps once: true when a row is available, false when done.
-    func step() throws(StorageError) -> Bool {
+    package func step() throws(StorageError) -> Bool {
         let code = sqlite3_step(raw)
         switch code {
         case SQLITE_ROW: return true
@@ -185,23 +185,23 @@ final class SQLiteStatement {
     }
 
     /// Runs a statement that returns no rows.
-    func run() throws(StorageError) {
+    package func run() throws(StorageError) {
         while try step() {}
     }
 
-    func text(_ column: Int32) -> String {
+    package func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(raw, column) else { return "" }
         let count = Int(sqlite3_column_bytes(raw, column))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
-    func bytes(_ column: Int32) -> [UInt8] {
+    package func bytes(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(raw, column))
         guard count > 0, let pointer = sqlite3_column_blob(raw, column) else { return [] }
         return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
-    func int64(_ column: Int32) -> Int64? {
+    package func int64(_ column: Int32) -> Int64? {
         sqlite3_column_type(raw, column) == SQLITE_NULL ? nil : sqlite3_column_int64(raw, column)
     }
 }

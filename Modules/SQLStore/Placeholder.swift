@@ -1,0 +1,1 @@
+// Placeholder until the SQLite table store lands (issue 4).

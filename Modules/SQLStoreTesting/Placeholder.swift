@@ -1,0 +1,1 @@
+// Placeholder until the table-store conformance suite lands (issue 4).
