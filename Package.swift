@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "KVStoreTesting", targets: ["KVStoreTesting"]),
         .library(name: "SQLStore", targets: ["SQLStore"]),
         .library(name: "SQLStoreTesting", targets: ["SQLStoreTesting"]),
+        .library(name: "SQLStorePostgres", targets: ["SQLStorePostgres"]),
         .executable(name: "stackkit", targets: ["stackkit"]),
         .executable(name: "stackkit-bench", targets: ["stackkit-bench"]),
     ],
@@ -87,8 +88,13 @@ let package = Package(
         // MARK: Table stores
         .target(
             name: "SQLStore",
-            dependencies: ["StorageRefs", "_SQLiteSupport", logging],
+            dependencies: ["StorageRefs", "_SQLiteSupport", "CSQLite", logging],
             path: "Modules/SQLStore"
+        ),
+        .target(
+            name: "SQLStorePostgres",
+            dependencies: ["StorageRefs", postgresNIO, nioCore, nioSSL, logging],
+            path: "Modules/SQLStorePostgres"
         ),
         .target(
             name: "SQLStoreTesting",
@@ -139,8 +145,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SQLStoreTests",
-            dependencies: ["SQLStore", "SQLStoreTesting", "StorageRefs", "CSQLite"],
+            dependencies: ["SQLStore", "SQLStoreTesting", "StorageRefs", "CSQLite", logging],
             path: "Tests/SQLStoreTests"
+        ),
+        .testTarget(
+            name: "SQLStorePostgresTests",
+            dependencies: ["SQLStorePostgres", "SQLStoreTesting", "StorageRefs", logging],
+            path: "Tests/SQLStorePostgresTests"
         ),
         .testTarget(
             name: "StackKitCommandsTests",

@@ -25,8 +25,8 @@ swift test --skip-build --disable-xctest "$@" 2>&1 | tee "$log" || status=$?
 # One line per backend: how many conformance cases ran against it and whether they passed.
 echo
 echo "Conformance suites by backend:"
-grep -E 'Test "[a-z-]+ conformance" ' "$log" | grep -E 'passed|failed|skipped' \
-  | sed -E 's/^.*Test "([a-z-]+) conformance"( with ([0-9]+) test cases?)? (passed|failed|skipped).*$/  \1: \3 cases \4/' \
+grep -E 'Test "[a-z -]+ conformance" ' "$log" | grep -E 'passed|failed|skipped' \
+  | sed -E 's/^.*Test "([a-z -]+) conformance"( with ([0-9]+) test cases?)? (passed|failed|skipped).*$/  \1: \3 cases \4/' \
   || echo "  (none ran)"
 # End with the test runner's own closing line.
 echo

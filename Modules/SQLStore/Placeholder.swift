@@ -1,1 +1,0 @@
-// Placeholder until the SQLite table store lands (issue 4).

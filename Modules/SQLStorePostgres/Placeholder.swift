@@ -1,0 +1,1 @@
+// Placeholder until the PostgreSQL table store lands (issue 4).

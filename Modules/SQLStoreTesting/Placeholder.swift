@@ -1,1 +1,0 @@
-// Placeholder until the table-store conformance suite lands (issue 4).
