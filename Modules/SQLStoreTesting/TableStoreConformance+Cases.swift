@@ -510,7 +510,7 @@ struct TableConformanceContext {
                 ]
             )
         )
-        let strings: [TableValue] = [nil, "", "a", "B", "é", "ab", "z\u{0}"]
+        let strings: [TableValue] = [nil, "", "a", "B", "é", "ab", "z\u{7F}"]  // no U+0000: PostgreSQL text cannot hold it (see the store contract note)
         let jsons: [TableValue] = [nil, .json(.null), .json(1), .json(.double(1)), .json(["a": [1]]), .json("x")]
         var rows: [TableRow] = []
         for index in 0..<21 {

@@ -1,1 +1,0 @@
-// Placeholder until the PostgreSQL table store lands (issue 4).
