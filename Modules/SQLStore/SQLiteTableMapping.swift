@@ -165,7 +165,7 @@ enum SQLiteColumnMapping {
             return .real(number)
         case .string(let text): return .text(text)
         case .boolean(let flag): return .integer(flag ? 1 : 0)
-        case .json(let json): return .text(try SQLiteJSONText.encode(json, column: column))
+        case .json(let json): return .text(try JSONColumnText.encode(json, column: column))
         case .datetime(let date): return .integer(microseconds(date))
         }
     }
@@ -201,7 +201,7 @@ enum SQLiteColumnMapping {
         case .integer: return .integer(row.int64(index))
         case .float: return .float(row.double(index))
         case .boolean: return .boolean(row.int64(index) != 0)
-        case .json: return .json(try SQLiteJSONText.decode(row.text(index), column: "\(table).\(column.name)"))
+        case .json: return .json(try JSONColumnText.decode(row.text(index), column: "\(table).\(column.name)"))
         case .datetime:
             switch row.storageType(index) {
             case 1: return .datetime(Date(timeIntervalSince1970: Double(row.int64(index)) / 1_000_000))

@@ -156,7 +156,7 @@ enum PostgresColumnMapping {
             }
             return .text(text)
         case .boolean(let flag): return .boolean(flag)
-        case .json(let json): return .jsonb(try PostgresJSONText.encode(json, column: column))
+        case .json(let json): return .jsonb(try JSONColumnText.encode(json, column: column))
         case .datetime(let date): return .timestamp(date)
         }
     }
@@ -195,7 +195,7 @@ enum PostgresColumnMapping {
         case .float: return .float(try cell.decode(Double.self))
         case .boolean: return .boolean(try cell.decode(Bool.self))
         case .json:
-            return .json(try PostgresJSONText.decode(try cell.decode(String.self), column: "\(table).\(column.name)"))
+            return .json(try JSONColumnText.decode(try cell.decode(String.self), column: "\(table).\(column.name)"))
         case .datetime: return .datetime(try cell.decode(Date.self))
         default: return .string(try cell.decode(String.self))
         }

@@ -1,13 +1,9 @@
-// Copy of SQLStore/SQLiteJSONText.swift (the canonical JSON text of JSON columns); sharing it is future work.
-
-import StorageRefs
-
 /// The JSON text a `JSON` column holds: canonical (object keys sorted by UTF-8 bytes, no spaces),
 /// with integers written without a fraction and every ``JSONValue/double(_:)`` with a fraction or
 /// an exponent, so `.int(1)` and `.double(1)` round-trip as different values and equal values
 /// have equal text.
-enum PostgresJSONText {
-    static func encode(_ value: JSONValue, column: String) throws(StorageError) -> String {
+package enum JSONColumnText {
+    package static func encode(_ value: JSONValue, column: String) throws(StorageError) -> String {
         var output = ""
         try write(value, into: &output, column: column)
         return output
@@ -68,7 +64,7 @@ enum PostgresJSONText {
         output += "\""
     }
 
-    static func decode(_ text: String, column: String) throws(StorageError) -> JSONValue {
+    package static func decode(_ text: String, column: String) throws(StorageError) -> JSONValue {
         var parser = Parser(bytes: Array(text.utf8))
         guard let value = parser.parseDocument() else {
             throw StorageError(code: .invalidValue, message: "column \(column) holds text that is not JSON")
