@@ -69,9 +69,15 @@ let package = Package(
             dependencies: ["StorageRefs", "_SQLiteSupport", logging],
             path: "Modules/KVStore"
         ),
+        // TLS settings and error mapping shared by the PostgreSQL drivers (package access only).
+        .target(
+            name: "_PostgresSupport",
+            dependencies: ["StorageRefs", postgresNIO, nioSSL],
+            path: "Modules/_PostgresSupport"
+        ),
         .target(
             name: "KVStorePostgres",
-            dependencies: ["StorageRefs", postgresNIO, nioCore, nioSSL, logging],
+            dependencies: ["StorageRefs", "_PostgresSupport", postgresNIO, nioCore, nioSSL, logging],
             path: "Modules/KVStorePostgres"
         ),
         .target(
@@ -93,7 +99,7 @@ let package = Package(
         ),
         .target(
             name: "SQLStorePostgres",
-            dependencies: ["StorageRefs", postgresNIO, nioCore, nioSSL, logging],
+            dependencies: ["StorageRefs", "_PostgresSupport", postgresNIO, nioCore, nioSSL, logging],
             path: "Modules/SQLStorePostgres"
         ),
         .target(
@@ -135,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KVStorePostgresTests",
-            dependencies: ["KVStorePostgres", "KVStoreTesting", "StorageRefs", logging],
+            dependencies: ["KVStorePostgres", "KVStoreTesting", "StorageRefs", "_PostgresSupport", logging],
             path: "Tests/KVStorePostgresTests"
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import NIOCore
 import PostgresNIO
 public import StorageRefs
 import Synchronization
+import _PostgresSupport
 
 /// An opened `kv_postgres` backend: one PostgreSQL connection pool and one table, shared by every namespace.
 ///

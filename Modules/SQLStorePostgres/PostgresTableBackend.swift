@@ -3,6 +3,7 @@ import NIOCore
 import PostgresNIO
 public import StorageRefs
 import Synchronization
+import _PostgresSupport
 
 /// A `sql_postgres` backend: one ``PostgresTableStore`` over one PostgreSQL database.
 ///

@@ -1,5 +1,6 @@
 import PostgresNIO
 import StorageRefs
+import _PostgresSupport
 
 /// The table operations over one ``PostgresTableSession``; the store and its transactions run them.
 extension PostgresTableSession {

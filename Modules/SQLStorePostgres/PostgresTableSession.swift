@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import StorageRefs
+import _PostgresSupport
 
 /// Everything the table operations share: the schema cache, error mapping, logger and the schema that
 /// qualifies table names.

@@ -2,6 +2,7 @@ import Logging
 import PostgresNIO
 public import StorageRefs
 import Synchronization
+import _PostgresSupport
 
 /// A ``StorageRefs/TableStore`` over a PostgreSQL database; see ``StorageRefs/TableStore`` and
 /// ``StorageRefs/TableOperations`` for the semantics, and ``PostgresTableBackend`` for how it is opened.

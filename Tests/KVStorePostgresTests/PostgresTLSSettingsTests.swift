@@ -2,6 +2,7 @@ import Foundation
 import KVStorePostgres
 import StorageRefs
 import Testing
+import _PostgresSupport
 
 /// The `ssl_mode` / `ca_cert_path` mapping; no server needed.
 struct PostgresTLSSettingsTests {

@@ -1,19 +1,19 @@
 import PostgresNIO
-import StorageRefs
+package import StorageRefs
 
 /// Turns postgres-nio errors into ``StorageError``s whose messages name the server and never the password.
 ///
 /// postgres-nio's own descriptions are deliberately generic (`PSQLError(code: connectionError)`), so the message
 /// says what failed and where; the original error goes into ``StorageError/cause``.
-struct PostgresErrorMapping: Sendable {
+package struct PostgresErrorMapping: Sendable {
     /// The backend's name in `storage.backends`.
-    let backendName: String
+    package let backendName: String
     /// `host:port (database db)`, for messages.
-    let endpoint: String
+    package let endpoint: String
     /// The user name, for authentication failures.
-    let user: String
+    package let user: String
 
-    init(backendName: String, host: String, port: Int, database: String, user: String) {
+    package init(backendName: String, host: String, port: Int, database: String, user: String) {
         self.backendName = backendName
         let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         self.endpoint = "\(address) (database '\(database)')"
@@ -21,7 +21,7 @@ struct PostgresErrorMapping: Sendable {
     }
 
     /// Maps a failure to connect (or authenticate) to ``StorageError/Code-swift.struct/connectionFailed``.
-    func connectFailure(_ error: any Error) -> StorageError {
+    package func connectFailure(_ error: any Error) -> StorageError {
         if let error = error as? StorageError { return error }
         let prefix = "PostgreSQL backend '\(self.backendName)': "
         guard let psqlError = error as? PSQLError else {
@@ -58,6 +58,10 @@ struct PostgresErrorMapping: Sendable {
 
     /// Maps a failure of a statement to ``StorageError``.
     ///
+    /// Integrity violations (SQLSTATE class 23) become ``StorageError/Code-swift.struct/constraintViolation``,
+    /// data exceptions (class 22) ``StorageError/Code-swift.struct/invalidValue``, and a missing table or column
+    /// ``StorageError/Code-swift.struct/unknownTable`` / ``StorageError/Code-swift.struct/unknownColumn``.
+    ///
     /// Lost or refused connections become ``StorageError/Code-swift.struct/connectionFailed``, a closed pool
     /// ``StorageError/Code-swift.struct/closed``, and every other server error
     /// ``StorageError/Code-swift.struct/backendFailure`` with its SQLSTATE.
@@ -65,7 +69,7 @@ struct PostgresErrorMapping: Sendable {
     /// - Parameters:
     ///   - error: What the client threw.
     ///   - operation: What was being done, such as `reading key "a"`; never contains a value.
-    func operationFailure(_ error: any Error, operation: String) -> StorageError {
+    package func operationFailure(_ error: any Error, operation: String) -> StorageError {
         if let error = error as? StorageError { return error }
         let prefix = "PostgreSQL backend '\(self.backendName)': "
         guard let psqlError = error as? PSQLError else {
@@ -87,6 +91,34 @@ struct PostgresErrorMapping: Sendable {
         switch psqlError.code {
         case .server:
             let state = psqlError.serverInfo?[.sqlState] ?? ""
+            if state.hasPrefix("23") {
+                return StorageError(
+                    code: .constraintViolation,
+                    message: prefix + "\(operation) violates a constraint (SQLSTATE \(state))",
+                    cause: psqlError
+                )
+            }
+            if state == "42P01" {
+                return StorageError(
+                    code: .unknownTable,
+                    message: prefix + "\(operation) names a table that does not exist (SQLSTATE \(state))",
+                    cause: psqlError
+                )
+            }
+            if state == "42703" {
+                return StorageError(
+                    code: .unknownColumn,
+                    message: prefix + "\(operation) names a column that does not exist (SQLSTATE \(state))",
+                    cause: psqlError
+                )
+            }
+            if state.hasPrefix("22") {
+                return StorageError(
+                    code: .invalidValue,
+                    message: prefix + "\(operation) has a value the server rejects (SQLSTATE \(state))",
+                    cause: psqlError
+                )
+            }
             if state.hasPrefix("08") || state == "57P01" || state == "57P02" || state == "57P03" {
                 return StorageError(
                     code: .connectionFailed,

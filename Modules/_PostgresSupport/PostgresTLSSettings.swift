@@ -1,11 +1,9 @@
-// Adapted copy of KVStorePostgres/PostgresTLSSettings.swift; sharing it is future work.
-
 import Foundation
-import NIOSSL
-import PostgresNIO
-import StorageRefs
+package import NIOSSL
+package import PostgresNIO
+package import StorageRefs
 
-/// How a `sql_postgres` backend protects its connections, derived from the libpq-style `ssl_mode` and
+/// How a `kv_postgres` or `sql_postgres` backend protects its connections, derived from the libpq-style `ssl_mode` and
 /// `ca_cert_path` settings.
 ///
 /// The mapping, applied before any connection is made:
@@ -20,9 +18,9 @@ import StorageRefs
 ///
 /// When TLS may be used and `ca_cert_path` is set, the file is read at once, so a wrong path fails the open
 /// instead of the first verified handshake.
-struct PostgresTLSSettings: Sendable {
+package struct PostgresTLSSettings: Sendable {
     /// Whether TLS is used.
-    enum Mode: Sendable, Hashable {
+    package enum Mode: Sendable, Hashable {
         /// Plain TCP; TLS is never negotiated.
         case disable
         /// TLS when the server offers it, plain TCP otherwise.
@@ -32,7 +30,7 @@ struct PostgresTLSSettings: Sendable {
     }
 
     /// What is checked of the server's certificate.
-    enum Verification: Sendable, Hashable {
+    package enum Verification: Sendable, Hashable {
         /// Nothing: any certificate is accepted.
         case none
         /// The certificate chain must lead to a trusted authority; the host name is not checked.
@@ -42,22 +40,22 @@ struct PostgresTLSSettings: Sendable {
     }
 
     /// The `ssl_mode` values accepted, in libpq's order.
-    static let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+    package static let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 
     /// Whether TLS is used.
-    let mode: Mode
+    package let mode: Mode
 
     /// What is checked of the server's certificate.
-    let verification: Verification
+    package let verification: Verification
 
     /// The CA file whose certificates are trusted, or `nil` for the system's trust roots.
-    let caCertificatePath: String?
+    package let caCertificatePath: String?
 
     /// The certificates read from ``caCertificatePath``; empty when it is `nil`.
-    let trustedCertificates: [NIOSSLCertificate]
+    package let trustedCertificates: [NIOSSLCertificate]
 
     /// The number of certificates read from ``caCertificatePath``; `0` when it is `nil`.
-    var trustedCertificateCount: Int { self.trustedCertificates.count }
+    package var trustedCertificateCount: Int { self.trustedCertificates.count }
 
     /// Derives the settings from the configuration's `ssl_mode` and `ca_cert_path`.
     ///
@@ -66,7 +64,7 @@ struct PostgresTLSSettings: Sendable {
     ///   - caCertPath: A PEM file of certificate authorities, or `nil`. Ignored when TLS is disabled.
     /// - Throws: ``StorageError`` with code `invalidValue` for an unknown mode, or a CA file that cannot be read
     ///   or holds no PEM certificate (the message names the path).
-    init(sslMode: String?, caCertPath: String?) throws(StorageError) {
+    package init(sslMode: String?, caCertPath: String?) throws(StorageError) {
         switch sslMode {
         case nil, "disable":
             self.mode = .disable
@@ -102,7 +100,7 @@ struct PostgresTLSSettings: Sendable {
     }
 
     /// The NIOSSL configuration for a TLS handshake, or `nil` when TLS is disabled.
-    var tlsConfiguration: TLSConfiguration? {
+    package var tlsConfiguration: TLSConfiguration? {
         guard self.mode != .disable else { return nil }
         var configuration = TLSConfiguration.makeClientConfiguration()
         switch self.verification {
@@ -117,7 +115,7 @@ struct PostgresTLSSettings: Sendable {
     }
 
     /// The TLS setting of the backend's `PostgresClient` pool.
-    var clientTLS: PostgresClient.Configuration.TLS {
+    package var clientTLS: PostgresClient.Configuration.TLS {
         guard let configuration = self.tlsConfiguration else { return .disable }
         return self.mode == .require ? .require(configuration) : .prefer(configuration)
     }
@@ -125,7 +123,7 @@ struct PostgresTLSSettings: Sendable {
     /// The TLS setting of a single `PostgresConnection`, used to create the table before the pool starts.
     ///
     /// - Throws: ``StorageError`` with code `invalidValue` when NIOSSL rejects the configuration.
-    func connectionTLS() throws(StorageError) -> PostgresConnection.Configuration.TLS {
+    package func connectionTLS() throws(StorageError) -> PostgresConnection.Configuration.TLS {
         guard let configuration = self.tlsConfiguration else { return .disable }
         let context: NIOSSLContext
         do {
