@@ -42,6 +42,24 @@ extension StorageBackendConfig {
         func put(_ key: String, _ value: String?) { if let value { object[key] = .string(value) } }
         func put(_ key: String, _ value: Int) { object[key] = .int(Int64(value)) }
         func put(_ key: String, _ value: Secret?) { if value != nil { object[key] = .string(Secret.redacted) } }
+        // The server fields both PostgreSQL backend types share.
+        func putPostgres(
+            _ host: String,
+            _ port: Int,
+            _ db: String,
+            _ user: String,
+            _ password: Secret?,
+            _ sslMode: String?,
+            _ caCertPath: String?
+        ) {
+            put("host", host)
+            put("port", port)
+            put("db", db)
+            put("user", user)
+            put("password", password)
+            put("ssl_mode", sslMode)
+            put("ca_cert_path", caCertPath)
+        }
         switch self {
         case .kvSQLite(let config):
             put("db_path", config.dbPath)
@@ -49,23 +67,27 @@ extension StorageBackendConfig {
         case .sqlSQLite(let config):
             put("db_path", config.dbPath)
         case .kvPostgres(let config):
-            put("host", config.host)
-            put("port", config.port)
-            put("db", config.db)
-            put("user", config.user)
-            put("password", config.password)
-            put("ssl_mode", config.sslMode)
-            put("ca_cert_path", config.caCertPath)
+            putPostgres(
+                config.host,
+                config.port,
+                config.db,
+                config.user,
+                config.password,
+                config.sslMode,
+                config.caCertPath
+            )
             put("table_name", config.tableName)
             put("namespace", config.namespace)
         case .sqlPostgres(let config):
-            put("host", config.host)
-            put("port", config.port)
-            put("db", config.db)
-            put("user", config.user)
-            put("password", config.password)
-            put("ssl_mode", config.sslMode)
-            put("ca_cert_path", config.caCertPath)
+            putPostgres(
+                config.host,
+                config.port,
+                config.db,
+                config.user,
+                config.password,
+                config.sslMode,
+                config.caCertPath
+            )
         case .kvRedis(let config):
             put("host", config.host)
             put("port", config.port)
