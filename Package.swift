@@ -104,7 +104,7 @@ let package = Package(
         ),
         .target(
             name: "SQLStoreTesting",
-            dependencies: ["StorageRefs"],
+            dependencies: ["StorageRefs", "SQLStore"],
             path: "Modules/SQLStoreTesting"
         ),
 

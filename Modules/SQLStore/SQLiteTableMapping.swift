@@ -17,6 +17,11 @@ struct SQLiteTableInfo: Sendable {
         }
         return column
     }
+
+    /// The public description of the table.
+    var description: TableDescription {
+        TableDescription(name: name, columns: columns, primaryKey: primaryKey, uniqueColumnSets: uniqueColumnSets)
+    }
 }
 
 /// The tables' definitions, shared by every connection of a store.

@@ -70,7 +70,64 @@ enum SQLiteTableSQL {
         case .or(let predicates):
             guard !predicates.isEmpty else { return "(1 = 0)" }
             return "(" + (try predicates.map { try compile($0, info, &fragment) }).joined(separator: " OR ") + ")"
+        case .ownerAttributes(let filter):
+            return try ownerAttributes(filter, info, &fragment)
         }
+    }
+
+    /// Compiles an ``OwnerAttributeFilter``: exact membership through `json_each`, every key and
+    /// value bound. `json_each` over a member that is not an array is replaced by an empty array,
+    /// so a malformed document never fails the statement.
+    static func ownerAttributes(
+        _ filter: OwnerAttributeFilter,
+        _ info: SQLiteTableInfo,
+        _ fragment: inout SQLiteFragment
+    ) throws -> String {
+        let principal = try info.column(filter.principalColumn)
+        let attributes = try info.column(filter.attributesColumn)
+        guard principal.type == .string || principal.type == .text else {
+            throw StorageError(
+                code: .invalidPredicate,
+                message: "ownerAttributes on \(info.name).\(principal.name), a \(principal.type) column; "
+                    + "the principal column must be a string column"
+            )
+        }
+        guard attributes.type == .json else {
+            throw StorageError(
+                code: .invalidPredicate,
+                message: "ownerAttributes on \(info.name).\(attributes.name), a \(attributes.type) column; "
+                    + "the attributes column must be a JSON column"
+            )
+        }
+        let document = Quote.quote(attributes.name)
+        /// The string values of the owner (for one category when `category` is given), as a FROM clause.
+        func ownerValues(_ category: String?, _ fragment: inout SQLiteFragment) -> String {
+            var sql =
+                "SELECT 1 FROM json_each(\(document)) AS m, "
+                + "json_each(CASE WHEN m.type = 'array' THEN m.value ELSE '[]' END) AS e WHERE e.type = 'text'"
+            if let category { sql += " AND m.key = \(fragment.bind(.text(category)))" }
+            return sql
+        }
+        let passes: String
+        switch filter.requirement {
+        case .ownerHasNoAttributes:
+            passes = "NOT EXISTS (\(ownerValues(nil, &fragment)))"
+        case .userShares(let user):
+            var clauses: [String] = []
+            for category in user.keys.sorted() {
+                let values = user[category] ?? []
+                var clause = "NOT EXISTS (\(ownerValues(category, &fragment)))"
+                if !values.isEmpty {
+                    let sql = ownerValues(category, &fragment)
+                    let placeholders = values.map { fragment.bind(.text($0)) }.joined(separator: ", ")
+                    clause += " OR EXISTS (\(sql) AND e.value IN (\(placeholders)))"
+                }
+                clauses.append("(\(clause))")
+            }
+            passes = clauses.isEmpty ? "1 = 1" : clauses.joined(separator: " AND ")
+        }
+        return "(\(Quote.quote(principal.name)) IS NULL OR \(document) IS NULL "
+            + "OR json_type(\(document)) <> 'object' OR (\(passes)))"
     }
 
     /// The bound value of a predicate operand, checked as ``TablePredicate/evaluate(on:)`` does.

@@ -221,6 +221,12 @@ public final class SQLiteTableStore: TableStore {
         let schemas = self.schemas
         return try await write { db in try SQLiteTableSQL.delete(db, schemas, table, predicate) }
     }
+
+    /// Describes a table; see ``TableOperations/describeTable(_:)``.
+    public func describeTable(_ table: String) async throws -> TableDescription {
+        let schemas = self.schemas
+        return try await read { db in try schemas.info(table, db).description }
+    }
 }
 
 /// The operations handed to a ``SQLiteTableStore/withTransaction(_:)`` body: they run on the
@@ -281,5 +287,10 @@ final class SQLiteTableTransaction: TableOperations {
     func delete(from table: String, where predicate: TablePredicate) async throws -> Int {
         let schemas = store.schemas
         return try await perform { db in try SQLiteTableSQL.delete(db, schemas, table, predicate) }
+    }
+
+    func describeTable(_ table: String) async throws -> TableDescription {
+        let schemas = store.schemas
+        return try await perform { db in try schemas.info(table, db).description }
     }
 }

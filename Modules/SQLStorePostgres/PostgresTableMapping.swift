@@ -18,6 +18,11 @@ struct PostgresTableInfo: Sendable {
         }
         return column
     }
+
+    /// The public description of the table.
+    var description: TableDescription {
+        TableDescription(name: name, columns: columns, primaryKey: primaryKey, uniqueColumnSets: uniqueColumnSets)
+    }
 }
 
 /// SQL text with its bound parameters (`$1`, `$2`, …).

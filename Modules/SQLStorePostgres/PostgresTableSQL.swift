@@ -60,7 +60,65 @@ extension PostgresTableSession {
         case .or(let predicates):
             guard !predicates.isEmpty else { return "FALSE" }
             return "(" + (try predicates.map { try compile($0, info, &fragment) }).joined(separator: " OR ") + ")"
+        case .ownerAttributes(let filter):
+            return try Self.ownerAttributes(filter, info, &fragment)
         }
+    }
+
+    /// Compiles an ``OwnerAttributeFilter``: exact membership over `jsonb` elements, every key and
+    /// value bound. Members that are not arrays (and documents that are not objects) are replaced
+    /// by empty ones before they reach a set-returning function, so no document fails the statement.
+    static func ownerAttributes(
+        _ filter: OwnerAttributeFilter,
+        _ info: PostgresTableInfo,
+        _ fragment: inout PostgresFragment
+    ) throws -> String {
+        let principal = try info.column(filter.principalColumn)
+        let attributes = try info.column(filter.attributesColumn)
+        guard principal.type == .string || principal.type == .text else {
+            throw StorageError(
+                code: .invalidPredicate,
+                message: "ownerAttributes on \(info.name).\(principal.name), a \(principal.type) column; "
+                    + "the principal column must be a string column"
+            )
+        }
+        guard attributes.type == .json else {
+            throw StorageError(
+                code: .invalidPredicate,
+                message: "ownerAttributes on \(info.name).\(attributes.name), a \(attributes.type) column; "
+                    + "the attributes column must be a JSON column"
+            )
+        }
+        let document = Quote.quote(attributes.name)
+        let object = "(CASE WHEN jsonb_typeof(\(document)) = 'object' THEN \(document) ELSE '{}'::jsonb END)"
+        /// The owner's string values (for one category when `category` is given), as a subquery.
+        func ownerValues(_ category: String?, _ fragment: inout PostgresFragment) -> String {
+            var sql =
+                "SELECT 1 FROM jsonb_each(\(object)) AS m(key, value), "
+                + "jsonb_array_elements(CASE WHEN jsonb_typeof(m.value) = 'array' THEN m.value ELSE '[]'::jsonb END) "
+                + "AS e(value) WHERE jsonb_typeof(e.value) = 'string'"
+            if let category { sql += " AND m.key = \(fragment.bind(.text(category)))" }
+            return sql
+        }
+        let passes: String
+        switch filter.requirement {
+        case .ownerHasNoAttributes:
+            passes = "NOT EXISTS (\(ownerValues(nil, &fragment)))"
+        case .userShares(let user):
+            var clauses: [String] = []
+            for category in user.keys.sorted() {
+                let values = user[category] ?? []
+                var clause = "NOT EXISTS (\(ownerValues(category, &fragment)))"
+                if !values.isEmpty {
+                    let sql = ownerValues(category, &fragment)
+                    let placeholders = values.map { fragment.bind(.text($0)) }.joined(separator: ", ")
+                    clause += " OR EXISTS (\(sql) AND (e.value #>> '{}') IN (\(placeholders)))"
+                }
+                clauses.append("(\(clause))")
+            }
+            passes = clauses.isEmpty ? "TRUE" : clauses.joined(separator: " AND ")
+        }
+        return "(\(Quote.quote(principal.name)) IS NULL OR \(document) IS NULL OR (\(passes)))"
     }
 
     /// The column side of a comparison: JSON compares by canonical `jsonb` text, so `1` and `1.0` differ.

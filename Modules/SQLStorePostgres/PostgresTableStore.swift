@@ -142,6 +142,11 @@ public final class PostgresTableStore: TableStore {
     public func delete(from table: String, where predicate: TablePredicate) async throws -> Int {
         try await session { try await $0.delete(table, predicate) }
     }
+
+    /// Describes a table; see ``TableOperations/describeTable(_:)``.
+    public func describeTable(_ table: String) async throws -> TableDescription {
+        try await session { try await $0.info(table).description }
+    }
 }
 
 /// The operations handed to a ``PostgresTableStore/withTransaction(_:)`` body: they run on the transaction's
@@ -191,5 +196,9 @@ final class PostgresTableTransaction: TableOperations {
 
     func delete(from table: String, where predicate: TablePredicate) async throws -> Int {
         try await checked().delete(table, predicate)
+    }
+
+    func describeTable(_ table: String) async throws -> TableDescription {
+        try await checked().info(table).description
     }
 }

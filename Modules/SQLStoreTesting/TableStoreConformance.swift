@@ -94,7 +94,7 @@ public struct TableStoreConformance: Sendable {
         try await harness.closeStore(store)
     }
 
-    private static func runID() -> String {
+    static func runID() -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         return String((0..<10).map { _ in alphabet.randomElement()! })
     }

@@ -85,6 +85,30 @@ struct PostgresTableConformanceTests {
     }
 }
 
+/// The access-control conformance suite (decorator over the PostgreSQL store) against a real server.
+@Suite(
+    .enabled(if: PostgresTestServer.mustRun, "\(PostgresTestServer.missingMessage)"),
+    .timeLimit(.minutes(3))
+)
+struct PostgresAccessControlConformanceTests {
+    @Test("postgres access-control conformance", arguments: AccessControlConformance.Case.allCases)
+    func accessControl(_ testCase: AccessControlConformance.Case) async throws {
+        let server = try #require(PostgresTestServer.configured, "\(PostgresTestServer.missingMessage)")
+        let schema = "stackkit_test_acl_" + UUID().uuidString.prefix(8).lowercased()
+        let backend = try await server.open(schema: schema)
+        let harness = TableStoreConformance.Harness(name: "postgres", openStore: { backend.tableStore })
+        do {
+            try await AccessControlConformance(harness).run(testCase)
+        } catch {
+            try? await backend.dropSchema()
+            try? await backend.shutdown()
+            throw error
+        }
+        try? await backend.dropSchema()
+        try await backend.shutdown()
+    }
+}
+
 /// Opening a backend on a server that is not there; needs no server.
 @Suite(.timeLimit(.minutes(1)))
 struct PostgresTableUnreachableTests {
@@ -97,7 +121,6 @@ struct PostgresTableUnreachableTests {
             user: "nobody",
             password: Secret("hunter2-never-shown")
         )
-        let started = ContinuousClock.now
         do {
             _ = try await SQLStorePostgresDriver().openTableBackend(
                 named: "unreachable",
@@ -111,6 +134,5 @@ struct PostgresTableUnreachableTests {
             #expect(error.message.contains("nowhere"))
             #expect(!"\(error)".contains("hunter2-never-shown"))
         }
-        #expect(ContinuousClock.now - started < .seconds(6))
     }
 }

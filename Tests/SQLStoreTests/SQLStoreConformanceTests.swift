@@ -39,3 +39,19 @@ struct SQLiteMemoryTableConformanceTests {
         try await TableStoreConformance(harness).run(testCase)
     }
 }
+
+@Suite(.timeLimit(.minutes(3)))
+struct SQLiteAccessControlConformanceTests {
+    @Test("sqlite-file access-control conformance", arguments: AccessControlConformance.Case.allCases)
+    func accessControl(_ testCase: AccessControlConformance.Case) async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("access.db").path
+        let harness = TableStoreConformance.Harness(
+            name: "sqlite-file",
+            openStore: { try SQLiteTableStore(path: path) },
+            closeStore: { store in await (store as? SQLiteTableStore)?.close() }
+        )
+        try await AccessControlConformance(harness).run(testCase)
+    }
+}

@@ -90,6 +90,9 @@ struct UnusedTableStore: TableStore {
     func count(in table: String, where predicate: TablePredicate?) async throws -> Int { 0 }
     func update(_ table: String, set values: TableRow, where predicate: TablePredicate) async throws -> Int { 0 }
     func delete(from table: String, where predicate: TablePredicate) async throws -> Int { 0 }
+    func describeTable(_ table: String) async throws -> TableDescription {
+        throw StorageError(code: .unknownTable, message: "table \(table) does not exist")
+    }
 }
 
 @Suite(.timeLimit(.minutes(1)))

@@ -104,6 +104,14 @@ public protocol TableOperations: Sendable {
     /// - Returns: The number of rows deleted.
     /// - Throws: ``StorageError``; see the protocol's contract.
     func delete(from table: String, where predicate: TablePredicate) async throws -> Int
+
+    /// Describes an existing table: its columns, primary key and unique column sets.
+    ///
+    /// - Parameter table: The table to describe.
+    /// - Returns: The description.
+    /// - Throws: ``StorageError``: ``StorageError/Code-swift.struct/invalidIdentifier`` or
+    ///   ``StorageError/Code-swift.struct/unknownTable``, or a backend error.
+    func describeTable(_ table: String) async throws -> TableDescription
 }
 
 extension TableOperations {

@@ -52,6 +52,8 @@ extension TablePredicate {
                 if try predicate.evaluate(on: row) { result = true }
             }
             return result
+        case .ownerAttributes(let filter):
+            return try filter.evaluate(on: row)
         }
     }
 

@@ -70,6 +70,13 @@ public indirect enum TablePredicate: Hashable, Sendable {
 
     /// At least one predicate holds; `or([])` is false.
     case or([TablePredicate])
+
+    /// The row's recorded owner passes the filter; see ``OwnerAttributeFilter``.
+    ///
+    /// The access-control decorator adds this to every statement under the default policy, so the
+    /// policy is applied in SQL. It has no `NULL` semantics of its own: a row without an owner
+    /// passes.
+    case ownerAttributes(OwnerAttributeFilter)
 }
 
 extension TablePredicate {
@@ -82,6 +89,8 @@ extension TablePredicate {
             .lessOrEqual(let column, _), .greater(let column, _), .greaterOrEqual(let column, _),
             .in(let column, _), .isNull(let column), .isNotNull(let column):
             return [column]
+        case .ownerAttributes(let filter):
+            return [filter.principalColumn, filter.attributesColumn]
         case .and(let predicates), .or(let predicates):
             return predicates.reduce(into: []) { $0.formUnion($1.referencedColumns) }
         }
