@@ -249,6 +249,71 @@ struct TableConformanceContext {
             )
             #expect(page.rows == Array(seen[51..<54]), "\(name): after(primaryKey:)")
 
+        case .paginationWithInsertsDuringWalk:
+            // 60 rows over 15 order values; after every page, rows are inserted before the cursor,
+            // at the cursor's own order value on both sides of its key, and after it. Every row that
+            // existed before the walk is seen exactly once; inserted rows appear exactly when they
+            // sort after the cursor at the time they were inserted.
+            let table = try await simpleTable()
+            try await store.insert(
+                into: table,
+                rows: (0..<60).map { ["id": .string(String(format: "p%02d", $0)), "n": .integer(Int64($0 % 15) * 10)] }
+            )
+            for ascending in [true, false] {
+                var query = TableQuery(table: table, ordering: ascending ? .ascending("n") : .descending("n"), limit: 7)
+                var seen: [String] = []
+                var expectedNew: Set<String> = []
+                var unexpectedNew: Set<String> = []
+                var pages = 0
+                repeat {
+                    let page = try await store.fetchPage(query)
+                    pages += 1
+                    seen += page.rows.compactMap { $0["id"]?.stringValue }
+                    query.after = page.nextCursor
+                    guard let last = page.rows.last, let n = last["n"]?.integerValue,
+                        let key = last["id"]?.stringValue
+                    else { break }
+                    let tag = "\(ascending ? "a" : "d")\(pages)"
+                    // Keys just below and just above the cursor's key: "!" sorts before every character
+                    // the ids use, and a string sorts after its own prefix.
+                    let lowerKey = String(key.dropLast()) + "!" + tag
+                    let higherKey = key + "~" + tag
+                    let step: Int64 = ascending ? 5 : -5
+                    let behind: [TableRow] = [
+                        ["id": .string(ascending ? lowerKey : higherKey), "n": .integer(n)],
+                        ["id": .string("x\(tag)-behind"), "n": .integer(n - step)],
+                    ]
+                    let ahead: [TableRow] = [
+                        ["id": .string(ascending ? higherKey : lowerKey), "n": .integer(n)],
+                        ["id": .string("x\(tag)-ahead"), "n": .integer(n + step)],
+                    ]
+                    try await store.insert(into: table, rows: behind + ahead)
+                    unexpectedNew.formUnion(behind.compactMap { $0["id"]?.stringValue })
+                    if page.hasMore { expectedNew.formUnion(ahead.compactMap { $0["id"]?.stringValue }) }
+                } while query.after != nil && pages < 100
+                let direction = ascending ? "ascending" : "descending"
+                #expect(expectedNew.count >= 16 && unexpectedNew.count >= 16, "\(name): \(direction): inserts made")
+                #expect(Set(seen).count == seen.count, "\(name): \(direction): no row repeated")
+                let original = (0..<60).map { String(format: "p%02d", $0) }
+                #expect(
+                    original.allSatisfy(seen.contains),
+                    "\(name): \(direction): every pre-existing row seen (missing \(original.filter { !seen.contains($0) }))"
+                )
+                #expect(
+                    unexpectedNew.isDisjoint(with: seen),
+                    "\(name): \(direction): rows inserted behind the cursor are not returned"
+                )
+                #expect(
+                    expectedNew.isSubset(of: Set(seen)),
+                    "\(name): \(direction): rows inserted ahead of the cursor are returned (missing \(expectedNew.subtracting(seen)))"
+                )
+                _ = try await store.delete(from: table, where: .notEqual("id", ""))
+                try await store.insert(
+                    into: table,
+                    rows: (0..<60).map { ["id": .string(String(format: "p%02d", $0)), "n": .integer(Int64($0 % 15) * 10)] }
+                )
+            }
+
         case .paginationWithNullOrderValues:
             let table = try await simpleTable()
             try await store.insert(

@@ -51,6 +51,7 @@ public struct TableStoreConformance: Sendable {
         case paginationWithTiesAscending
         case paginationWithTiesDescending
         case paginationWithNullOrderValues
+        case paginationWithInsertsDuringWalk
         case unknownCursor
         case batchInsertIsAtomic
         case upsertInsertsOrUpdates
