@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "stackkit-bench",
             dependencies: [
-                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "CSQLite",
+                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "CSQLite",
                 postgresNIO, nioCore, nioPosix, argumentParser, logging,
             ],
             path: "Tools/stackkit-bench"

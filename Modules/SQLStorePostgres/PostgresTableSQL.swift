@@ -242,11 +242,57 @@ extension PostgresTableSession {
         return (sql, fragment)
     }
 
+    /// The most parameters one multi-row `INSERT` binds (PostgreSQL allows 65,535).
+    static let maxInsertParameters = 30_000
+
+    /// Multi-row `INSERT … VALUES (…), (…)` statements for `rows`: consecutive rows that provide the
+    /// same columns share a statement (up to ``maxInsertParameters`` parameters), so a batch costs
+    /// one round trip per group instead of one per row.
+    func insertStatements(_ rows: [TableRow], _ info: PostgresTableInfo) throws -> [(String, PostgresFragment)] {
+        let table = context.qualified(info.name)
+        var statements: [(String, PostgresFragment)] = []
+        var index = 0
+        while index < rows.count {
+            let names = rows[index].columns.sorted()
+            guard !names.isEmpty else {
+                statements.append(("INSERT INTO \(table) DEFAULT VALUES", PostgresFragment()))
+                index += 1
+                continue
+            }
+            let columns = try names.map { try info.column($0) }
+            let perStatement = max(1, Self.maxInsertParameters / names.count)
+            var fragment = PostgresFragment()
+            var tuples: [String] = []
+            while index < rows.count, tuples.count < perStatement, rows[index].count == names.count,
+                rows[index].columns.sorted() == names
+            {
+                let row = rows[index]
+                var placeholders: [String] = []
+                for column in columns {
+                    let value = row[column.name] ?? .null
+                    placeholders.append(
+                        fragment.bind(try PostgresColumnMapping.storage(value, for: column, table: info.name))
+                    )
+                }
+                tuples.append("(" + placeholders.joined(separator: ", ") + ")")
+                index += 1
+            }
+            let list = names.map(Quote.quote).joined(separator: ", ")
+            statements.append(("INSERT INTO \(table) (\(list)) VALUES \(tuples.joined(separator: ", "))", fragment))
+        }
+        return statements
+    }
+
     func insert(_ table: String, _ rows: [TableRow]) async throws {
         _ = try SQLIdentifier.validate(table, kind: "table")
         guard !rows.isEmpty else { return }
         let info = try await info(table)
-        let statements = try rows.map { try insertStatement($0, info) }
+        let statements = try insertStatements(rows, info)
+        if statements.count == 1, !nested {
+            // One statement is atomic on its own: no BEGIN/COMMIT round trips.
+            _ = try await self.rows(statements[0].0, statements[0].1, "inserting into table \(table)")
+            return
+        }
         try await atomically {
             for (sql, fragment) in statements {
                 _ = try await self.rows(sql, fragment, "inserting into table \(table)")

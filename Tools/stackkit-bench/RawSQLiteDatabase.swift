@@ -22,8 +22,9 @@ final class RawSQLiteDatabase {
     private var statements: [RawSQLiteStatement] = []
     private let path: String
 
-    /// Opens (creating) the database at `path` and applies the store's pragmas and schema.
-    init(path: String) throws(BenchError) {
+    /// Opens (creating) the database at `path` and applies the store's pragmas and `schema` (the key-value
+    /// store's by default).
+    init(path: String, schema: String = RawSQLiteDatabase.schema) throws(BenchError) {
         self.path = path
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -34,7 +35,7 @@ final class RawSQLiteDatabase {
         self.handle = db
         sqlite3_busy_timeout(db, 5_000)
         try self.execute("PRAGMA journal_mode=WAL")
-        try self.execute(Self.schema)
+        try self.execute(schema)
     }
 
     deinit {

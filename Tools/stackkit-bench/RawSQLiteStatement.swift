@@ -66,6 +66,10 @@ final class RawSQLiteStatement {
         return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
+    func isNull(_ column: Int32) -> Bool {
+        sqlite3_column_type(self.raw, column) == SQLITE_NULL
+    }
+
     func int64(_ column: Int32) -> Int64? {
         sqlite3_column_type(self.raw, column) == SQLITE_NULL ? nil : sqlite3_column_int64(self.raw, column)
     }
