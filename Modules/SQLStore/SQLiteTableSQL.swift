@@ -423,10 +423,15 @@ enum SQLiteTableSQL {
                         )
                         let placeholder = fragment.bind(value)
                         let op = ascending ? ">" : "<"
-                        var condition =
-                            "\(order) \(op) \(placeholder) OR (\(order) = \(placeholder) AND \(pk) \(keyOp) \(keyPlaceholder))"
-                        if !ascending { condition += " OR \(order) IS NULL" }
-                        conditions.append("(\(condition))")
+                        if orderColumn.isNullable {
+                            var condition =
+                                "\(order) \(op) \(placeholder) OR (\(order) = \(placeholder) AND \(pk) \(keyOp) \(keyPlaceholder))"
+                            if !ascending { condition += " OR \(order) IS NULL" }
+                            conditions.append("(\(condition))")
+                        } else {
+                            // A row-value comparison: an index on (order, key) serves it as one range scan.
+                            conditions.append("(\(order), \(pk)) \(op) (\(placeholder), \(keyPlaceholder))")
+                        }
                     }
                 } else {
                     conditions.append("\(pk) \(keyOp) \(keyPlaceholder)")

@@ -449,21 +449,32 @@ extension PostgresTableSession {
                     let value = try Self.operand(orderValue, orderColumn, "cursor", ordering: true, table: info.name)
                     let placeholder = fragment.bind(value)
                     let op = ascending ? ">" : "<"
-                    var condition =
-                        "\(order) \(op) \(placeholder) OR (\(order) = \(placeholder) AND \(pk) \(keyOp) \(keyPlaceholder))"
-                    if !ascending { condition += " OR \(order) IS NULL" }
-                    conditions.append("(\(condition))")
+                    if orderColumn.isNullable {
+                        var condition =
+                            "\(order) \(op) \(placeholder) OR (\(order) = \(placeholder) AND \(pk) \(keyOp) \(keyPlaceholder))"
+                        if !ascending { condition += " OR \(order) IS NULL" }
+                        conditions.append("(\(condition))")
+                    } else {
+                        // A row-value comparison: an index on (order, key) serves it as one range scan.
+                        conditions.append("(\(order), \(pk)) \(op) (\(placeholder), \(keyPlaceholder))")
+                    }
                 }
             } else {
                 conditions.append("\(pk) \(keyOp) \(keyPlaceholder)")
             }
         }
-        let direction = ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST"
+        // NULLs sort first ascending (last descending). For NOT NULL columns the NULLS clause is left
+        // out so the order matches plain indexes (the primary key's included) scanned either way;
+        // indexes on nullable columns are created NULLS FIRST to match.
+        func direction(_ column: ColumnDefinition) -> String {
+            guard column.isNullable else { return ascending ? "ASC" : "DESC" }
+            return ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST"
+        }
         var sql = "SELECT \(selectList(info)) FROM \(table)"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY "
-        if let orderColumn { sql += "\(Quote.quote(orderColumn.name)) \(direction), " }
-        sql += "\(pk) \(direction)"
+        if let orderColumn { sql += "\(Quote.quote(orderColumn.name)) \(direction(orderColumn)), " }
+        sql += "\(pk) \(direction(key))"
         if let limit = query.limit { sql += " LIMIT \(fragment.bind(.integer(Int64(limit) + 1)))" }
         var rows = try readRows(try await self.rows(sql, fragment, "reading table \(info.name)"), info)
         var hasMore = false
@@ -550,7 +561,11 @@ extension PostgresTableSession {
             }
             for index in schema.indexes {
                 let name = Quote.quote(index.resolvedName(table: schema.name))
-                let columns = index.columns.map(Quote.quote).joined(separator: ", ")
+                // Nullable columns NULLS FIRST, the order pages read them in (see fetchPage).
+                let columns = index.columns.map { name in
+                    let nullable = schema.column(named: name)?.isNullable ?? true
+                    return Quote.quote(name) + (nullable ? " NULLS FIRST" : "")
+                }.joined(separator: ", ")
                 try await self.execute(
                     "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(name) ON \(table) (\(columns))",
                     "creating an index of table \(schema.name)"

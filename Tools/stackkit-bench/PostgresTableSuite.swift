@@ -180,8 +180,7 @@ final class PostgresTableSuite: SQLBenchSuite {
             }
             return ConcurrentRunner.rate(total, in: clock.now - start)
         case .page, .pageACL:
-            let sql = "SELECT \(Self.columns) FROM \(Self.qualified(Self.pageTable)) WHERE (\"created_at\" < $1 OR "
-                + "(\"created_at\" = $1 AND \"id\" < $2) OR \"created_at\" IS NULL) "
+            let sql = "SELECT \(Self.columns) FROM \(Self.qualified(Self.pageTable)) WHERE (\"created_at\", \"id\") < ($1, $2) "
                 + "ORDER BY \"created_at\" DESC, \"id\" DESC LIMIT $3"
             let start = clock.now
             for _ in 0..<total {

@@ -35,6 +35,7 @@ final class RawSQLiteDatabase {
         self.handle = db
         sqlite3_busy_timeout(db, 5_000)
         try self.execute("PRAGMA journal_mode=WAL")
+        try self.execute("PRAGMA synchronous=NORMAL")
         try self.execute(schema)
     }
 

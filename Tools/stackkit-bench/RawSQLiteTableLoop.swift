@@ -106,8 +106,8 @@ struct RawSQLiteTableLoop: Sendable {
             let database = try RawSQLiteDatabase(path: self.readPath, schema: "SELECT 1")
             defer { database.close() }
             let page = try database.prepare(
-                "SELECT \(Self.columns) FROM \"\(self.pageTable)\" WHERE (\"created_at\" < ?1 OR (\"created_at\" = ?1 "
-                    + "AND \"id\" < ?2) OR \"created_at\" IS NULL) ORDER BY \"created_at\" DESC, \"id\" DESC LIMIT ?3"
+                "SELECT \(Self.columns) FROM \"\(self.pageTable)\" WHERE (\"created_at\", \"id\") < (?1, ?2) "
+                    + "ORDER BY \"created_at\" DESC, \"id\" DESC LIMIT ?3"
             )
             let start = clock.now
             for _ in 0..<total {

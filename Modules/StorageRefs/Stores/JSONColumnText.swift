@@ -4,16 +4,21 @@
 /// have equal text.
 package enum JSONColumnText {
     package static func encode(_ value: JSONValue, column: String) throws(StorageError) -> String {
-        var output = ""
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
         try write(value, into: &output, column: column)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private static func write(_ value: JSONValue, into output: inout String, column: String) throws(StorageError) {
+    private static func append(_ text: String, to output: inout [UInt8]) {
+        output.append(contentsOf: text.utf8)
+    }
+
+    private static func write(_ value: JSONValue, into output: inout [UInt8], column: String) throws(StorageError) {
         switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .int(let number): output += String(number)
+        case .null: append("null", to: &output)
+        case .bool(let flag): append(flag ? "true" : "false", to: &output)
+        case .int(let number): append(String(number), to: &output)
         case .double(let number):
             guard number.isFinite else {
                 throw StorageError(
@@ -21,47 +26,54 @@ package enum JSONColumnText {
                     message: "column \(column): a JSON number must be finite"
                 )
             }
-            output += "\(number)"  // Swift's shortest round-trip form always has "." or "e".
+            append("\(number)", to: &output)  // Swift's shortest round-trip form always has "." or "e".
         case .string(let text): writeString(text, into: &output)
         case .array(let elements):
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 try write(element, into: &output, column: column)
             }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for (index, key) in keys.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 writeString(key, into: &output)
-                output += ":"
+                output.append(UInt8(ascii: ":"))
                 try write(members[key]!, into: &output, column: column)
             }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ text: String, into output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
+    /// Writes a JSON string: `"` and `\` escaped, `\n`, `\r`, `\t`, other controls as `\u00xx`
+    /// (lowercase hex); every other byte of the UTF-8 encoding copied as is.
+    private static func writeString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                output.append(contentsOf: bytes[runStart..<index])
+                runStart = index + 1
+                switch byte {
+                case 0x22: output.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                default:
+                    output.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    output.append(hex[Int(byte >> 4)])
+                    output.append(hex[Int(byte & 0x0F)])
                 }
             }
+            output.append(contentsOf: bytes[runStart..<bytes.count])
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 
     package static func decode(_ text: String, column: String) throws(StorageError) -> JSONValue {
@@ -79,11 +91,18 @@ package enum JSONColumnText {
         mutating func parseDocument() -> JSONValue? {
             guard let value = parseValue() else { return nil }
             skipSpace()
-            return position == bytes.count ? value : nil
+            // Not `? value : nil`: JSONValue is ExpressibleByNilLiteral, so that `nil` would be `.null`.
+            guard position == bytes.count else { return JSONValue?.none }
+            return value
         }
 
         mutating func skipSpace() {
-            while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+            while position < bytes.count {
+                switch bytes[position] {
+                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                default: return
+                }
+            }
         }
 
         mutating func consume(_ literal: String) -> Bool {
@@ -99,9 +118,9 @@ package enum JSONColumnText {
             skipSpace()
             guard position < bytes.count else { return nil }
             switch bytes[position] {
-            case UInt8(ascii: "n"): return consume("null") ? .null : nil
-            case UInt8(ascii: "t"): return consume("true") ? .bool(true) : nil
-            case UInt8(ascii: "f"): return consume("false") ? .bool(false) : nil
+            case UInt8(ascii: "n"): return consume("null") ? JSONValue.null : JSONValue?.none
+            case UInt8(ascii: "t"): return consume("true") ? JSONValue.bool(true) : JSONValue?.none
+            case UInt8(ascii: "f"): return consume("false") ? JSONValue.bool(false) : JSONValue?.none
             case UInt8(ascii: "\""): return parseString().map(JSONValue.string)
             case UInt8(ascii: "["):
                 position += 1
@@ -191,38 +210,40 @@ package enum JSONColumnText {
 
         mutating func parseString() -> String? {
             position += 1  // opening quote
-            var scalars = String.UnicodeScalarView()
-            var run: [UInt8] = []
-            func flush(_ run: inout [UInt8], _ scalars: inout String.UnicodeScalarView) {
-                if !run.isEmpty {
-                    scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
-                    run.removeAll()
+            // Fast path: no escape before the closing quote, so the string is a slice of the input.
+            let start = position
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    position += 1
+                    return String(decoding: bytes[start..<position - 1], as: UTF8.self)
                 }
+                if byte == UInt8(ascii: "\\") { break }
+                position += 1
             }
+            var buffer = Array(bytes[start..<position])
             while position < bytes.count {
                 let byte = bytes[position]
                 position += 1
                 if byte == UInt8(ascii: "\"") {
-                    flush(&run, &scalars)
-                    return String(scalars)
+                    return String(decoding: buffer, as: UTF8.self)
                 }
                 guard byte == UInt8(ascii: "\\") else {
-                    run.append(byte)
+                    buffer.append(byte)
                     continue
                 }
-                flush(&run, &scalars)
                 guard position < bytes.count else { return nil }
                 let escape = bytes[position]
                 position += 1
                 switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "\""): buffer.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "/"): buffer.append(UInt8(ascii: "/"))
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "n"): buffer.append(0x0A)
+                case UInt8(ascii: "r"): buffer.append(0x0D)
+                case UInt8(ascii: "t"): buffer.append(0x09)
                 case UInt8(ascii: "u"):
                     guard var code = parseHex4() else { return nil }
                     if code >= 0xD800, code < 0xDC00, consume("\\u"), let low = parseHex4(), low >= 0xDC00,
@@ -230,7 +251,7 @@ package enum JSONColumnText {
                     {
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
-                    scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+                    buffer.append(contentsOf: String(Unicode.Scalar(code) ?? "\u{FFFD}").utf8)
                 default: return nil
                 }
             }
