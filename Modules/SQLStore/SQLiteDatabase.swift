@@ -141,10 +141,11 @@ final class SQLiteDatabase {
     /// `write`), otherwise in a savepoint of the open one.
     func atomically<Result>(write: Bool, _ body: () throws -> Result) throws -> Result {
         let nested = !isAutocommit
-        try execute(nested ? "SAVEPOINT stackkit_sp" : (write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"))
+        // Through `run`, so the control statements are prepared once and cached.
+        _ = try run(nested ? "SAVEPOINT stackkit_sp" : (write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"))
         do {
             let result = try body()
-            try execute(nested ? "RELEASE stackkit_sp" : "COMMIT")
+            _ = try run(nested ? "RELEASE stackkit_sp" : "COMMIT")
             return result
         } catch {
             if nested {

@@ -100,31 +100,32 @@ enum SQLiteTableSQL {
             )
         }
         let document = Quote.quote(attributes.name)
-        /// The string values of the owner (for one category when `category` is given), as a FROM clause.
-        func ownerValues(_ category: String?, _ fragment: inout SQLiteFragment) -> String {
-            var sql =
-                "SELECT 1 FROM json_each(\(document)) AS m, "
-                + "json_each(CASE WHEN m.type = 'array' THEN m.value ELSE '[]' END) AS e WHERE e.type = 'text'"
-            if let category { sql += " AND m.key = \(fragment.bind(.text(category)))" }
-            return sql
-        }
+        // One pass over the owner's attribute values: `m` is a member, `e` a string element of it
+        // (members that are not arrays are read as empty arrays).
+        let values =
+            "FROM json_each(\(document)) AS m, "
+            + "json_each(CASE WHEN m.type = 'array' THEN m.value ELSE '[]' END) AS e WHERE e.type = 'text'"
         let passes: String
         switch filter.requirement {
         case .ownerHasNoAttributes:
-            passes = "NOT EXISTS (\(ownerValues(nil, &fragment)))"
+            passes = "NOT EXISTS (SELECT 1 \(values))"
         case .userShares(let user):
-            var clauses: [String] = []
-            for category in user.keys.sorted() {
-                let values = user[category] ?? []
-                var clause = "NOT EXISTS (\(ownerValues(category, &fragment)))"
-                if !values.isEmpty {
-                    let sql = ownerValues(category, &fragment)
-                    let placeholders = values.map { fragment.bind(.text($0)) }.joined(separator: ", ")
-                    clause += " OR EXISTS (\(sql) AND e.value IN (\(placeholders)))"
-                }
-                clauses.append("(\(clause))")
+            guard !user.isEmpty else {
+                passes = "1 = 1"
+                break
             }
-            passes = clauses.isEmpty ? "1 = 1" : clauses.joined(separator: " AND ")
+            // Fails when some required category holds owner values none of which the user has.
+            let categories = user.keys.sorted()
+            let keys = categories.map { fragment.bind(.text($0)) }
+            var cases: [String] = []
+            for (category, key) in zip(categories, keys) {
+                let shared = user[category] ?? []
+                let test = shared.isEmpty ? "0" : "e.value IN (\(shared.map { fragment.bind(.text($0)) }.joined(separator: ", ")))"
+                cases.append("WHEN \(key) THEN \(test)")
+            }
+            passes =
+                "NOT EXISTS (SELECT 1 \(values) AND m.key IN (\(keys.joined(separator: ", "))) GROUP BY m.key "
+                + "HAVING MAX(CASE m.key \(cases.joined(separator: " ")) ELSE 0 END) = 0)"
         }
         return "(\(Quote.quote(principal.name)) IS NULL OR \(document) IS NULL "
             + "OR json_type(\(document)) <> 'object' OR (\(passes)))"
@@ -211,10 +212,13 @@ enum SQLiteTableSQL {
         var fragment = SQLiteFragment()
         var names: [String] = []
         var placeholders: [String] = []
-        for (name, value) in row {
+        // Columns in name order, so rows providing the same columns share one cached statement.
+        for name in row.columns.sorted() {
             let column = try info.column(name)
             names.append(Quote.quote(name))
-            placeholders.append(fragment.bind(try SQLiteColumnMapping.storage(value, for: column, table: info.name)))
+            placeholders.append(
+                fragment.bind(try SQLiteColumnMapping.storage(row[name] ?? .null, for: column, table: info.name))
+            )
         }
         var sql =
             names.isEmpty
@@ -234,6 +238,11 @@ enum SQLiteTableSQL {
         let info = try cache.info(table, db)
         let statements = try rows.map { try insertStatement($0, info) }
         guard !statements.isEmpty else { return }
+        if statements.count == 1, db.isAutocommit {
+            // One statement is atomic on its own: no BEGIN/COMMIT around it.
+            _ = try db.run(statements[0].0, statements[0].1)
+            return
+        }
         try db.atomically(write: true) {
             for (sql, parameters) in statements { try db.run(sql, parameters) }
         }
@@ -268,6 +277,11 @@ enum SQLiteTableSQL {
             return try insertStatement(row, info, conflict: columns)
         }
         guard !statements.isEmpty else { return }
+        if statements.count == 1, db.isAutocommit {
+            // One statement is atomic on its own: no BEGIN/COMMIT around it.
+            _ = try db.run(statements[0].0, statements[0].1)
+            return
+        }
         try db.atomically(write: true) {
             for (sql, parameters) in statements { try db.run(sql, parameters) }
         }
