@@ -75,6 +75,15 @@ enum SQLiteTableSQL {
         }
     }
 
+    /// Whether `key` is non-empty ASCII letters, digits and underscores, safe inside a JSON path.
+    static func isPlainKey(_ key: String) -> Bool {
+        !key.isEmpty
+            && key.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x5F
+            }
+    }
+
     /// Compiles an ``OwnerAttributeFilter``: exact membership through `json_each`, every key and
     /// value bound. `json_each` over a member that is not an array is replaced by an empty array,
     /// so a malformed document never fails the statement.
@@ -114,18 +123,30 @@ enum SQLiteTableSQL {
                 passes = "1 = 1"
                 break
             }
-            // Fails when some required category holds owner values none of which the user has.
-            let categories = user.keys.sorted()
-            let keys = categories.map { fragment.bind(.text($0)) }
-            var cases: [String] = []
-            for (category, key) in zip(categories, keys) {
+            // Per category: holds when the member is not an array, or has no string element, or
+            // shares one with the user. `MAX` over no rows is NULL, which COALESCE turns into 1.
+            var clauses: [String] = []
+            for category in user.keys.sorted() {
                 let shared = user[category] ?? []
-                let test = shared.isEmpty ? "0" : "e.value IN (\(shared.map { fragment.bind(.text($0)) }.joined(separator: ", ")))"
-                cases.append("WHEN \(key) THEN \(test)")
+                let test =
+                    shared.isEmpty
+                    ? "0" : "e.value IN (\(shared.map { fragment.bind(.text($0)) }.joined(separator: ", ")))"
+                if Self.isPlainKey(category) {
+                    // A plain key: address the member by path (one parse of a short document).
+                    let path = fragment.bind(.text("$.\"\(category)\""))
+                    clauses.append(
+                        "CASE json_type(\(document), \(path)) WHEN 'array' THEN (SELECT COALESCE(MAX(\(test)), 1) "
+                            + "FROM json_each(\(document), \(path)) AS e WHERE e.type = 'text') ELSE 1 END"
+                    )
+                } else {
+                    // Any other key is compared as a bound value, never put into a path.
+                    let key = fragment.bind(.text(category))
+                    clauses.append(
+                        "(SELECT COALESCE(MAX(\(test)), 1) \(values) AND m.key = \(key))"
+                    )
+                }
             }
-            passes =
-                "NOT EXISTS (SELECT 1 \(values) AND m.key IN (\(keys.joined(separator: ", "))) GROUP BY m.key "
-                + "HAVING MAX(CASE m.key \(cases.joined(separator: " ")) ELSE 0 END) = 0)"
+            passes = clauses.joined(separator: " AND ")
         }
         return "(\(Quote.quote(principal.name)) IS NULL OR \(document) IS NULL "
             + "OR json_type(\(document)) <> 'object' OR (\(passes)))"

@@ -6,7 +6,7 @@ import Testing
 /// The property case: random owners, rows, users, policies and queries, compared with
 /// ``AccessPolicy/isAllowed(_:on:for:)``.
 extension AccessControlContext {
-    static let categories = ["roles", "teams", "projects", "namespaces", "clearance"]
+    static let categories = ["roles", "teams", "projects", "namespaces", "clearance", "a.b", "q\"k", "é"]
     static let values = [
         "admin", "dev", "ml", "%", "_", "a%b", "a_b", "'", "\"", "\\", "]", "[x]", "é", "e\u{301}", "日本", "🙂",
         "O'Brien", "x y",
@@ -161,6 +161,28 @@ extension AccessControlContext {
                     let id = row["id"]?.stringValue ?? ""
                     let resource = ProtectedResource(type: table, identifier: id, owner: owners[id] ?? nil)
                     return policy.isAllowed(action, on: resource, for: user)
+                }
+                // The predicate itself, with categories that cannot go into a JSON path, against `evaluate`.
+                for _ in 0..<5 {
+                    var shares: [String: [String]] = [:]
+                    for category in Self.categories.shuffled(using: &rng).prefix(Int.random(in: 0...3, using: &rng)) {
+                        shares[category] = (0..<Int.random(in: 0...2, using: &rng)).map { _ in
+                            Self.values.randomElement(using: &rng)!
+                        }
+                    }
+                    let filter = TablePredicate.ownerAttributes(
+                        OwnerAttributeFilter(
+                            principalColumn: AuthorizedTableStore.ownerPrincipalColumn,
+                            attributesColumn: AuthorizedTableStore.ownerAttributesColumn,
+                            requirement: Bool.random(using: &rng) ? .userShares(shares) : .ownerHasNoAttributes
+                        )
+                    )
+                    let selected = try await base.fetchPage(TableQuery(table: table, predicate: filter)).rows
+                        .compactMap { $0["id"]?.stringValue }
+                    let expected = try all.filter { try filter.evaluate(on: $0) }.compactMap { $0["id"]?.stringValue }
+                    if selected != expected {
+                        fail(caseNumber, "ownerAttributes \(filter) selected \(selected), expected \(expected)")
+                    }
                 }
                 for _ in 0..<perRound {
                     caseNumber += 1
