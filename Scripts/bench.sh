@@ -2,8 +2,11 @@
 # Runs StackKit's benchmarks with PostgreSQL and Redis on loopback (started by Scripts/lib/services.sh, installing
 # them from Debian's packages when missing, and stopped afterwards).
 #
-#   Scripts/bench.sh --json                          # every key-value backend, JSON lines on stdout
-#   Scripts/bench.sh --backend sqlite --scale 0.1    # extra arguments go to `stackkit-bench kv`
+#   Scripts/bench.sh --json                          # both suites (kv, then sql), JSON lines on stdout
+#   Scripts/bench.sh kv --backend sqlite --scale 0.1 # one suite; extra arguments go to `stackkit-bench <suite>`
+#   Scripts/bench.sh sql --backend postgres
+# Without a suite name the arguments go to both suites, so use only the options they share (--json, --runs,
+# --scale).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source Scripts/lib/services.sh
@@ -17,4 +20,14 @@ start_redis
 
 # Build first, with its progress on stderr, so that stdout carries only the benchmark's results.
 swift build -c release --product stackkit-bench >&2
-swift run -c release --skip-build stackkit-bench kv "$@"
+case "${1:-}" in
+kv | sql)
+    suite=$1
+    shift
+    swift run -c release --skip-build stackkit-bench "$suite" "$@"
+    ;;
+*)
+    swift run -c release --skip-build stackkit-bench kv "$@"
+    swift run -c release --skip-build stackkit-bench sql "$@"
+    ;;
+esac

@@ -3,17 +3,15 @@ import Foundation
 /// The SQLite baseline of the table-store benchmark: the SQL our SQLite table store runs, on raw C-API
 /// connections with statements prepared once, in a synchronous loop on a dedicated `Thread`.
 ///
-/// Inserts go to a table our store created (so the DDL is identical) in a database of their own; reads run on
-/// a second connection to our store's database, reading the same page table. Each row read is turned into Swift
+/// It runs on its own connection to our store's database: inserts go to a table our store created (so the DDL
+/// is identical), reads read the same page table. Each row read is turned into Swift
 /// values (strings and integers; the JSON column as its text, not parsed — parsing is part of our cost).
 struct RawSQLiteTableLoop: Sendable {
     static let columns = "\"id\", \"created_at\", \"model\", \"body\", \"owner_principal\", \"access_attributes\""
 
     let workload: SQLWorkload
-    /// The database holding the insert table.
-    let insertPath: String
-    /// Our store's database, holding the page table.
-    let readPath: String
+    /// Our store's database.
+    let path: String
     let insertTable: String
     let pageTable: String
 
@@ -50,7 +48,7 @@ struct RawSQLiteTableLoop: Sendable {
         let clock = ContinuousClock()
         switch operation {
         case .insert, .batchInsert:
-            let database = try RawSQLiteDatabase(path: self.insertPath, schema: "SELECT 1")
+            let database = try RawSQLiteDatabase(path: self.path, schema: "SELECT 1")
             defer { database.close() }
             let insert = try database.prepare(
                 "INSERT INTO \"\(self.insertTable)\" (\"body\", \"created_at\", \"id\", \"model\") VALUES (?1, ?2, ?3, ?4)"
@@ -87,7 +85,7 @@ struct RawSQLiteTableLoop: Sendable {
             try database.execute("DELETE FROM \"\(self.insertTable)\"")
             return elapsed
         case .get:
-            let database = try RawSQLiteDatabase(path: self.readPath, schema: "SELECT 1")
+            let database = try RawSQLiteDatabase(path: self.path, schema: "SELECT 1")
             defer { database.close() }
             let get = try database.prepare(
                 "SELECT \(Self.columns) FROM \"\(self.pageTable)\" WHERE \"id\" = ?1 ORDER BY \"id\" ASC LIMIT 1"
@@ -103,7 +101,7 @@ struct RawSQLiteTableLoop: Sendable {
             }
             return clock.now - start
         case .page, .pageACL:
-            let database = try RawSQLiteDatabase(path: self.readPath, schema: "SELECT 1")
+            let database = try RawSQLiteDatabase(path: self.path, schema: "SELECT 1")
             defer { database.close() }
             let page = try database.prepare(
                 "SELECT \(Self.columns) FROM \"\(self.pageTable)\" WHERE (\"created_at\", \"id\") < (?1, ?2) "

@@ -5,10 +5,11 @@ import StorageRefs
 
 /// The SQLite table store (``SQLiteTableStore``, and the access decorator over it) against ``RawSQLiteTableLoop``.
 ///
-/// Our store's database and the baseline's insert database live in a private temporary directory, removed at
-/// the end; the page table is filled once and read by both.
+/// One database in a private temporary directory (removed at the end) holds our insert table, the baseline's
+/// (same DDL, created by our store) and the page table, which is filled once and read by both.
 final class SQLiteTableSuite: SQLBenchSuite {
     static let insertTable = "bench_insert"
+    static let baselineInsertTable = "bench_insert_baseline"
     static let pageTable = "bench_page"
 
     let directory: URL
@@ -35,15 +36,11 @@ final class SQLiteTableSuite: SQLBenchSuite {
             .appendingPathComponent("stackkit-bench-sql-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let oursPath = directory.appendingPathComponent("ours.db").path
-        let baselinePath = directory.appendingPathComponent("baseline.db").path
-        // The baseline's insert table, created by our store so the DDL is the same.
-        let creator = try SQLiteTableStore(path: baselinePath)
-        try await creator.createTable(SQLWorkload.schema(Self.insertTable))
-        await creator.close()
-
         let store = try SQLiteTableStore(path: oursPath)
         let decorated = AuthorizedTableStore(base: store)
         try await store.createTable(SQLWorkload.schema(Self.insertTable))
+        // The baseline's insert table: same file, created by our store so the DDL is the same.
+        try await store.createTable(SQLWorkload.schema(Self.baselineInsertTable))
         try await decorated.createTable(SQLWorkload.schema(Self.pageTable))
         let loop = TableStoreLoop(
             store: store,
@@ -56,9 +53,8 @@ final class SQLiteTableSuite: SQLBenchSuite {
         try await loop.populate()
         let baseline = RawSQLiteTableLoop(
             workload: workload,
-            insertPath: baselinePath,
-            readPath: oursPath,
-            insertTable: Self.insertTable,
+            path: oursPath,
+            insertTable: Self.baselineInsertTable,
             pageTable: Self.pageTable
         )
         return SQLiteTableSuite(directory: directory, store: store, loop: loop, baseline: baseline)
