@@ -90,31 +90,28 @@ extension PostgresTableSession {
             )
         }
         let document = Quote.quote(attributes.name)
-        let object = "(CASE WHEN jsonb_typeof(\(document)) = 'object' THEN \(document) ELSE '{}'::jsonb END)"
-        /// The owner's string values (for one category when `category` is given), as a subquery.
-        func ownerValues(_ category: String?, _ fragment: inout PostgresFragment) -> String {
-            var sql =
-                "SELECT 1 FROM jsonb_each(\(object)) AS m(key, value), "
-                + "jsonb_array_elements(CASE WHEN jsonb_typeof(m.value) = 'array' THEN m.value ELSE '[]'::jsonb END) "
-                + "AS e(value) WHERE jsonb_typeof(e.value) = 'string'"
-            if let category { sql += " AND m.key = \(fragment.bind(.text(category)))" }
-            return sql
-        }
+        // jsonb operators, no set-returning subqueries: `jsonb_path_exists` with a constant path finds
+        // string elements, `?|` tests exact membership of the bound strings among an array's string
+        // elements. CASE guards keep non-arrays (and non-objects) out of both.
+        let stringElement = "'strict $[*] ? (@.type() == \"string\")'"
         let passes: String
         switch filter.requirement {
         case .ownerHasNoAttributes:
-            passes = "NOT EXISTS (\(ownerValues(nil, &fragment)))"
+            let anyValue = "'strict $.* ? (@.type() == \"array\")[*] ? (@.type() == \"string\")'"
+            passes =
+                "CASE WHEN jsonb_typeof(\(document)) = 'object' THEN NOT jsonb_path_exists(\(document), \(anyValue)) "
+                + "ELSE TRUE END"
         case .userShares(let user):
             var clauses: [String] = []
             for category in user.keys.sorted() {
                 let values = user[category] ?? []
-                var clause = "NOT EXISTS (\(ownerValues(category, &fragment)))"
+                let member = "(\(document) -> \(fragment.bind(.text(category)))::text)"
+                var holds = "NOT jsonb_path_exists(\(member), \(stringElement))"
                 if !values.isEmpty {
-                    let sql = ownerValues(category, &fragment)
-                    let placeholders = values.map { fragment.bind(.text($0)) }.joined(separator: ", ")
-                    clause += " OR EXISTS (\(sql) AND (e.value #>> '{}') IN (\(placeholders)))"
+                    let placeholders = values.map { fragment.bind(.text($0)) + "::text" }.joined(separator: ", ")
+                    holds += " OR \(member) ?| ARRAY[\(placeholders)]"
                 }
-                clauses.append("(\(clause))")
+                clauses.append("(CASE WHEN jsonb_typeof(\(member)) = 'array' THEN (\(holds)) ELSE TRUE END)")
             }
             passes = clauses.isEmpty ? "TRUE" : clauses.joined(separator: " AND ")
         }
