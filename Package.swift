@@ -18,6 +18,8 @@ let postgresNIO: Target.Dependency = .product(name: "PostgresNIO", package: "pos
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 
 let package = Package(
     name: "StackKit",
@@ -31,6 +33,9 @@ let package = Package(
         .library(name: "SQLStore", targets: ["SQLStore"]),
         .library(name: "SQLStoreTesting", targets: ["SQLStoreTesting"]),
         .library(name: "SQLStorePostgres", targets: ["SQLStorePostgres"]),
+        .library(name: "OpenAITypes", targets: ["OpenAITypes"]),
+        .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "Responses", targets: ["Responses"]),
         .executable(name: "stackkit", targets: ["stackkit"]),
         .executable(name: "stackkit-bench", targets: ["stackkit-bench"]),
     ],
@@ -38,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -108,6 +115,33 @@ let package = Package(
             path: "Modules/SQLStoreTesting"
         ),
 
+        // MARK: OpenAI objects and the stores that keep them
+        .target(
+            name: "OpenAITypes",
+            dependencies: ["StorageRefs"],
+            path: "Modules/OpenAITypes"
+        ),
+        .target(
+            name: "_TableWriting",
+            dependencies: ["StorageRefs", serviceLifecycle, metrics, logging],
+            path: "Modules/_TableWriting"
+        ),
+        .target(
+            name: "Inference",
+            dependencies: ["StorageRefs", "OpenAITypes", "_TableWriting", serviceLifecycle, logging],
+            path: "Modules/Inference"
+        ),
+        .target(
+            name: "Responses",
+            dependencies: ["StorageRefs", "OpenAITypes", "_TableWriting", serviceLifecycle, logging],
+            path: "Modules/Responses"
+        ),
+        .target(
+            name: "_TestBackends",
+            dependencies: ["StorageRefs", "SQLStore", "SQLStorePostgres", logging],
+            path: "Modules/_TestBackends"
+        ),
+
         // MARK: Tools
         .target(
             name: "StackKitCommands",
@@ -158,6 +192,21 @@ let package = Package(
             name: "SQLStorePostgresTests",
             dependencies: ["SQLStorePostgres", "SQLStoreTesting", "StorageRefs", logging],
             path: "Tests/SQLStorePostgresTests"
+        ),
+        .testTarget(
+            name: "OpenAITypesTests",
+            dependencies: ["OpenAITypes", "StorageRefs"],
+            path: "Tests/OpenAITypesTests"
+        ),
+        .testTarget(
+            name: "InferenceTests",
+            dependencies: ["Inference", "OpenAITypes", "_TableWriting", "_TestBackends", "SQLStore", "StorageRefs", logging],
+            path: "Tests/InferenceTests"
+        ),
+        .testTarget(
+            name: "ResponsesTests",
+            dependencies: ["Responses", "OpenAITypes", "_TestBackends", "SQLStore", "StorageRefs", logging],
+            path: "Tests/ResponsesTests"
         ),
         .testTarget(
             name: "StackKitCommandsTests",

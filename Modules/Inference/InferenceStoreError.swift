@@ -1,0 +1,32 @@
+/// An error of ``InferenceStore``: a missing completion, an unknown cursor or a bad argument.
+public struct InferenceStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+
+        /// No completion has the id (or the current user may not read it; the two look the same).
+        public static var notFound: Code { Code("notFound") }
+        /// The `after` cursor names no completion the current user may read.
+        public static var unknownCursor: Code { Code("unknownCursor") }
+        /// An argument is out of range, such as a limit below 1.
+        public static var invalidArgument: Code { Code("invalidArgument") }
+
+        /// The code's name.
+        public var description: String { name }
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// A message naming the id or argument at fault.
+    public var message: String
+
+    /// Creates an error.
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `"<code>: <message>"`.
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import SQLStore
+import SQLStorePostgres
+package import StorageRefs
+
+/// A table store for a test: a SQLite file in a fresh temporary directory, or a private schema on
+/// the PostgreSQL server of `STACKKIT_TEST_POSTGRES_URL` (which `Scripts/test.sh` exports).
+///
+/// Only for this package's tests. ``close()`` drops the schema or removes the directory.
+package final class TestTableBackend: Sendable {
+    /// The kinds of backend a suite runs on.
+    package enum Kind: String, CaseIterable, Sendable, CustomStringConvertible {
+        case sqlite
+        case postgres
+        package var description: String { rawValue }
+    }
+
+    /// The environment variable naming the PostgreSQL server.
+    package static let postgresVariable = "STACKKIT_TEST_POSTGRES_URL"
+
+    /// Whether a PostgreSQL suite must run: the server is configured, or this is CI (`CI=true`),
+    /// where a missing server is a failure, never a skip.
+    package static var postgresMustRun: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return environment[postgresVariable] != nil || environment["CI"] == "true"
+    }
+
+    /// The message of a missing server.
+    package static let postgresMissing = "STACKKIT_TEST_POSTGRES_URL is not set: run Scripts/test.sh, which starts PostgreSQL"
+
+    /// The store.
+    package let store: any TableStore
+    private let cleanup: @Sendable () async -> Void
+
+    private init(store: any TableStore, cleanup: @escaping @Sendable () async -> Void) {
+        self.store = store
+        self.cleanup = cleanup
+    }
+
+    /// Opens a fresh backend of `kind`.
+    ///
+    /// - Throws: For PostgreSQL, a ``StorageError`` when the variable is unset or not a
+    ///   `postgres://user:password@host:port/database` URL, or the server cannot be reached.
+    package static func open(_ kind: Kind) async throws -> TestTableBackend {
+        switch kind {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("stackkit-test-\(UUID().uuidString)")
+            let store = try SQLiteTableStore(path: directory.appendingPathComponent("tables.db").path)
+            return TestTableBackend(store: store) {
+                await store.close()
+                try? FileManager.default.removeItem(at: directory)
+            }
+        case .postgres:
+            let config = try Self.postgresConfig()
+            let schema = "stackkit_test_" + UUID().uuidString.prefix(8).lowercased()
+            let backend = try await PostgresTableBackend.open(
+                named: "test",
+                config: config,
+                options: .init(),
+                schema: schema,
+                logger: Logger(label: "stackkit.tests", factory: { _ in SwiftLogNoOpLogHandler() })
+            )
+            try await backend.createSchema()
+            return TestTableBackend(store: backend.tableStore) {
+                try? await backend.dropSchema()
+                try? await backend.shutdown()
+            }
+        }
+    }
+
+    /// The PostgreSQL configuration from the environment.
+    package static func postgresConfig() throws -> PostgresSQLStoreConfig {
+        guard let url = ProcessInfo.processInfo.environment[postgresVariable] else {
+            throw StorageError(code: .connectionFailed, message: postgresMissing)
+        }
+        guard let components = URLComponents(string: url),
+            components.scheme == "postgres" || components.scheme == "postgresql",
+            let host = components.host, !host.isEmpty,
+            let user = components.user, !user.isEmpty
+        else {
+            throw StorageError(code: .invalidValue, message: "\(postgresVariable) is not a postgres:// URL")
+        }
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        return PostgresSQLStoreConfig(
+            host: host,
+            port: components.port ?? 5432,
+            db: path.isEmpty ? user : path,
+            user: user,
+            password: components.password.map(Secret.init),
+            sslMode: "disable"
+        )
+    }
+
+    /// Closes the store and removes what ``open(_:)`` created.
+    package func close() async {
+        await cleanup()
+    }
+}
