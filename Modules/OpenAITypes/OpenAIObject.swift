@@ -22,6 +22,10 @@ public import StorageRefs
 /// `Codable` maps the type to the JSON object itself (not to a wrapper with a `fields` key), and
 /// equality compares ``fields`` exactly (`.int(1)` differs from `.double(1)`).
 ///
+/// > Note: Foundation's `JSONDecoder` does not say whether a number was written with a fraction, so
+/// > through `Codable` an integral `1.0` reads as the integer `1` (large integers stay exact). Use
+/// > ``init(jsonText:)`` and ``jsonText`` where `1` and `1.0` must stay apart, as in storage.
+///
 /// Conforming types are the ones in this module; do not declare new conformances.
 public protocol OpenAIObject: Codable, Hashable, Sendable {
     /// Every field, known and unknown.
@@ -90,6 +94,8 @@ extension OpenAIObject {
 
 extension OpenAIObject {
     /// Decodes the JSON object and checks its known fields.
+    ///
+    /// Numbers follow `JSONValue`'s decoding: with `JSONDecoder`, an integral `1.0` becomes `.int(1)`.
     ///
     /// - Parameter decoder: The decoder to read from.
     /// - Throws: The decoder's error when the value is not a JSON object, or

@@ -1,3 +1,5 @@
+import StorageRefs
+
 /// Realistic API payloads, written after the shapes in the public OpenAI API reference, with a few
 /// fields no version of the API has (`x_…`) to prove unknown fields survive.
 enum Fixtures {
@@ -281,4 +283,17 @@ enum Fixtures {
           {"type": "item_reference", "id": "msg_123"}
         ]
         """#
+}
+
+extension JSONValue {
+    /// The value as Foundation's `JSONDecoder` delivers it: its number tokens carry no "was written with
+    /// a fraction" flag, so `JSONValue`'s decoding reads `1.0` as the integer `1`.
+    var withIntegralDoublesAsIntegers: JSONValue {
+        switch self {
+        case .double(let number) where number == number.rounded() && abs(number) < 9.2e18: .int(Int64(number))
+        case .array(let elements): .array(elements.map(\.withIntegralDoublesAsIntegers))
+        case .object(let members): .object(members.mapValues(\.withIntegralDoublesAsIntegers))
+        default: self
+        }
+    }
 }
