@@ -118,7 +118,8 @@ extension ChatMessage {
         get {
             switch fields["content"] {
             case .string(let text): .text(text)
-            case .array(let elements): .parts(elements.compactMap { $0.objectValue.map(ChatContentPart.init(validated:)) })
+            case .array(let elements):
+                .parts(elements.compactMap { $0.objectValue.map(ChatContentPart.init(validated:)) })
             default: nil
             }
         }

@@ -124,7 +124,8 @@ struct FieldValidator {
     }
 
     /// Checks an optional member that holds an array of `Object`s.
-    func optionalObjects<Object: ValidatingOpenAIObject>(_ key: String, as type: Object.Type) throws(OpenAIObjectError) {
+    func optionalObjects<Object: ValidatingOpenAIObject>(_ key: String, as type: Object.Type) throws(OpenAIObjectError)
+    {
         guard let elements = try optionalArray(key) else { return }
         try checkObjects(elements, key: key, as: type)
     }
@@ -138,7 +139,10 @@ struct FieldValidator {
         for (index, element) in elements.enumerated() {
             let elementPath = "\(path(of: key))[\(index)]"
             guard let members = element.objectValue else {
-                throw OpenAIObjectError(path: elementPath, message: "expected an object, found \(element.kindDescription)")
+                throw OpenAIObjectError(
+                    path: elementPath,
+                    message: "expected an object, found \(element.kindDescription)"
+                )
             }
             try Object.validate(nested(members, at: elementPath))
         }

@@ -28,6 +28,9 @@ public struct TableWriteConfiguration: Sendable, Hashable {
     public var initialRetryDelay: Duration
     /// The longest retry delay.
     public var maxRetryDelay: Duration
+    /// How long one attempt (a transaction) may take before it is abandoned and retried (buffered)
+    /// or reported as a `backendFailure` (durable; the write may then have been committed).
+    public var operationTimeout: Duration
 
     /// Creates a configuration.
     ///
@@ -38,13 +41,15 @@ public struct TableWriteConfiguration: Sendable, Hashable {
     ///   - maxAttempts: Attempts per write; at least 1 (default 10).
     ///   - initialRetryDelay: The first retry delay (default 50 ms).
     ///   - maxRetryDelay: The longest retry delay (default 5 s).
+    ///   - operationTimeout: The longest one attempt may take (default 15 s).
     public init(
         maxQueueSize: Int = 10_000,
         writerCount: Int = 4,
         maxBatchSize: Int = 200,
         maxAttempts: Int = 10,
         initialRetryDelay: Duration = .milliseconds(50),
-        maxRetryDelay: Duration = .seconds(5)
+        maxRetryDelay: Duration = .seconds(5),
+        operationTimeout: Duration = .seconds(15)
     ) {
         self.maxQueueSize = max(1, maxQueueSize)
         self.writerCount = max(1, writerCount)
@@ -52,6 +57,7 @@ public struct TableWriteConfiguration: Sendable, Hashable {
         self.maxAttempts = max(1, maxAttempts)
         self.initialRetryDelay = initialRetryDelay
         self.maxRetryDelay = maxRetryDelay
+        self.operationTimeout = operationTimeout
     }
 }
 

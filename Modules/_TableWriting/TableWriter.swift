@@ -3,6 +3,7 @@ public import Logging
 import Metrics
 public import ServiceLifecycle
 public import StorageRefs
+import Synchronization
 
 /// The write path of a store that takes writes on the request path (DESIGN §6): durable or
 /// buffered, never silently dropping a write.
@@ -151,6 +152,7 @@ public final class TableWriter: Service, Sendable {
         var attempt = 1
         var retry = firstIsRetry
         while true {
+            logger.trace("writing \(write.label), attempt \(attempt)")
             do {
                 try await self.apply([write], retry: retry)
                 return
@@ -184,8 +186,49 @@ public final class TableWriter: Service, Sendable {
         return permanent.contains(error.code)
     }
 
-    /// Applies writes in one transaction, each as its own user.
+    /// Applies writes in one transaction, each as its own user, abandoning the attempt after
+    /// ``TableWriteConfiguration/operationTimeout``.
     private func apply(_ writes: [TableWrite], retry: Bool) async throws {
+        try await Self.withDeadline(configuration.operationTimeout, label: writes.first?.label ?? "a write") {
+            try await self.applyNow(writes, retry: retry)
+        }
+    }
+
+    /// Runs `body`, throwing a transient error when it has not finished after `timeout`.
+    ///
+    /// A database client can leave a call suspended forever when the server goes away in the middle
+    /// of it (seen with postgres-nio when PostgreSQL restarts). Such a call is cancelled and
+    /// abandoned, and the write is retried; if the abandoned attempt commits after all, the retry's
+    /// primary-key check (or the key's uniqueness) keeps the row single.
+    static func withDeadline<Result: Sendable>(
+        _ timeout: Duration,
+        label: String,
+        _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let state = DeadlineState<Result>()
+        return try await withCheckedThrowingContinuation { continuation in
+            state.continuation.withLock { $0 = continuation }
+            let work = Task {
+                let outcome: Swift.Result<Result, any Error>
+                do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+                state.timer.withLock { $0?.cancel() }
+                state.take()?.resume(with: outcome)
+            }
+            let clock = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil, let waiting = state.take() else { return }
+                work.cancel()
+                waiting.resume(
+                    throwing: StorageError(
+                        code: .backendFailure,
+                        message: "writing \(label) did not finish within \(timeout); the attempt was abandoned"
+                    )
+                )
+            }
+            state.timer.withLock { $0 = clock }
+        }
+    }
+
+    private func applyNow(_ writes: [TableWrite], retry: Bool) async throws {
         try await store.withTransaction { transaction in
             for write in writes {
                 try await User.withCurrent(write.user) {
@@ -279,5 +322,20 @@ public final class TableWriter: Service, Sendable {
             }
         }
         return .object(object)
+    }
+}
+
+/// The continuation of one ``TableWriter/withDeadline(_:label:_:)`` call, resumed exactly once by
+/// whichever of the work and the timer finishes first, and the timer to cancel.
+private final class DeadlineState<Result: Sendable>: Sendable {
+    let continuation = Mutex<CheckedContinuation<Result, any Error>?>(nil)
+    let timer = Mutex<Task<Void, Never>?>(nil)
+
+    /// The continuation, once: later calls get `nil`.
+    func take() -> CheckedContinuation<Result, any Error>? {
+        continuation.withLock { waiting in
+            defer { waiting = nil }
+            return waiting
+        }
     }
 }

@@ -53,34 +53,39 @@ package final class TestTableBackend: Sendable {
                 try? FileManager.default.removeItem(at: directory)
             }
         case .postgres:
-            let config = try Self.postgresConfig()
-            let schema = "stackkit_test_" + UUID().uuidString.prefix(8).lowercased()
-            let backend = try await PostgresTableBackend.open(
-                named: "test",
-                config: config,
-                options: .init(),
-                schema: schema,
-                logger: Logger(label: "stackkit.tests", factory: { _ in SwiftLogNoOpLogHandler() })
-            )
-            try await backend.createSchema()
-            return TestTableBackend(store: backend.tableStore) {
-                try? await backend.dropSchema()
-                try? await backend.shutdown()
-            }
+            return try await Self.openPostgres(variable: Self.postgresVariable)
         }
     }
 
-    /// The PostgreSQL configuration from the environment.
-    package static func postgresConfig() throws -> PostgresSQLStoreConfig {
-        guard let url = ProcessInfo.processInfo.environment[postgresVariable] else {
-            throw StorageError(code: .connectionFailed, message: postgresMissing)
+    /// Opens a fresh schema on the PostgreSQL server named by the environment variable `variable`.
+    package static func openPostgres(variable: String) async throws -> TestTableBackend {
+        let config = try Self.postgresConfig(variable: variable)
+        let schema = "stackkit_test_" + UUID().uuidString.prefix(8).lowercased()
+        let backend = try await PostgresTableBackend.open(
+            named: "test",
+            config: config,
+            options: .init(),
+            schema: schema,
+            logger: Self.logger
+        )
+        try await backend.createSchema()
+        return TestTableBackend(store: backend.tableStore) {
+            try? await backend.dropSchema()
+            try? await backend.shutdown()
+        }
+    }
+
+    /// The PostgreSQL configuration from the environment variable `variable`.
+    package static func postgresConfig(variable: String = postgresVariable) throws -> PostgresSQLStoreConfig {
+        guard let url = ProcessInfo.processInfo.environment[variable] else {
+            throw StorageError(code: .connectionFailed, message: "\(variable) is not set: run Scripts/test.sh, which starts PostgreSQL")
         }
         guard let components = URLComponents(string: url),
             components.scheme == "postgres" || components.scheme == "postgresql",
             let host = components.host, !host.isEmpty,
             let user = components.user, !user.isEmpty
         else {
-            throw StorageError(code: .invalidValue, message: "\(postgresVariable) is not a postgres:// URL")
+            throw StorageError(code: .invalidValue, message: "\(variable) is not a postgres:// URL")
         }
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         return PostgresSQLStoreConfig(
@@ -91,6 +96,16 @@ package final class TestTableBackend: Sendable {
             password: components.password.map(Secret.init),
             sslMode: "disable"
         )
+    }
+
+    /// Quiet, or everything on stderr when `STACKKIT_TEST_DEBUG` is set.
+    static var logger: Logger {
+        guard ProcessInfo.processInfo.environment["STACKKIT_TEST_DEBUG"] != nil else {
+            return Logger(label: "stackkit.tests", factory: { _ in SwiftLogNoOpLogHandler() })
+        }
+        var logger = Logger(label: "stackkit.tests", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = .debug
+        return logger
     }
 
     /// Closes the store and removes what ``open(_:)`` created.

@@ -41,7 +41,11 @@ wait_until() {
   done
 }
 
+# start_postgres [NAME URL_VARIABLE DEFAULT_PORT RESTART_VARIABLE]
+# Starts a private PostgreSQL (data in $STACKKIT_TEST_STATE/NAME) and exports its URL in URL_VARIABLE; with
+# RESTART_VARIABLE, also exports a shell command that restarts it (for fault tests, which get a server of their own).
 start_postgres() {
+  local name="${1:-postgres}" variable="${2:-STACKKIT_TEST_POSTGRES_URL}" default_port="${3:-55432}" restart_variable="${4:-}"
   local bin
   bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
   if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
@@ -49,8 +53,8 @@ start_postgres() {
     apt_install postgresql-15
     bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   fi
-  local data="$STACKKIT_TEST_STATE/postgres" port
-  port="$(free_port "${STACKKIT_TEST_POSTGRES_PORT:-55432}")"
+  local data="$STACKKIT_TEST_STATE/$name" port
+  port="$(free_port "${STACKKIT_TEST_POSTGRES_PORT:-$default_port}")"
   mkdir -p "$data"
   # initdb refuses to run as root: run the server as the postgres user when we are root.
   local as=()
@@ -68,8 +72,16 @@ start_postgres() {
   # Set-up over the Unix socket (trusted); clients use TCP with a password (scram-sha-256), as in production.
   "${as[@]}" "$bin/psql" -h "$data" -p "$port" -U postgres -v ON_ERROR_STOP=1 -q \
     -c "CREATE ROLE stackkit LOGIN PASSWORD 'stackkit'" -c "CREATE DATABASE stackkit_test OWNER stackkit" >/dev/null || return 1
-  export STACKKIT_TEST_POSTGRES_URL="postgres://stackkit:stackkit@127.0.0.1:$port/stackkit_test"
-  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+  export "$variable=postgres://stackkit:stackkit@127.0.0.1:$port/stackkit_test"
+  if [ -n "$restart_variable" ]; then
+    export "$restart_variable=${as[*]} $bin/pg_ctl -D $data/db -l $data/server.log -m fast -w -t 60 restart"
+  fi
+  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') ($name) on 127.0.0.1:$port"
+}
+
+# A second PostgreSQL that the fault tests restart in the middle of a load, so no other suite loses its server.
+start_postgres_fault() {
+  start_postgres postgres-fault STACKKIT_TEST_POSTGRES_FAULT_URL 55532 STACKKIT_TEST_POSTGRES_FAULT_RESTART
 }
 
 start_redis() {

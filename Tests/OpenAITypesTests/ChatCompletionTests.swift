@@ -8,7 +8,10 @@ import Testing
 struct ChatCompletionTests {
     @Test("a completion with a tool call decodes through JSONDecoder and init(jsonText:)")
     func toolCallCompletion() throws {
-        let decoded = try JSONDecoder().decode(ChatCompletion.self, from: Data(Fixtures.chatCompletionWithToolCall.utf8))
+        let decoded = try JSONDecoder().decode(
+            ChatCompletion.self,
+            from: Data(Fixtures.chatCompletionWithToolCall.utf8)
+        )
         let parsed = try ChatCompletion(jsonText: Fixtures.chatCompletionWithToolCall)
         // JSONDecoder cannot tell 1.0 from 1; init(jsonText:) can. Otherwise the two read the same fields.
         #expect(decoded.json == parsed.json.withIntegralDoublesAsIntegers)
@@ -147,7 +150,11 @@ struct ChatCompletionTests {
     @Test("a choice built from typed values is valid")
     func builtChoice() throws {
         let call = ChatToolCall(id: "call_1", functionName: "lookup", functionArguments: #"{"q":"swift"}"#)
-        let choice = ChatCompletionChoice(index: 2, message: .assistant(nil, toolCalls: [call]), finishReason: .toolCalls)
+        let choice = ChatCompletionChoice(
+            index: 2,
+            message: .assistant(nil, toolCalls: [call]),
+            finishReason: .toolCalls
+        )
         #expect(try ChatCompletionChoice(fields: choice.fields) == choice)
         #expect(choice.index == 2)
         #expect(choice.message.toolCalls == [call])
@@ -159,11 +166,26 @@ struct ChatCompletionTests {
         "invalid completions throw with the path of the offending field",
         arguments: [
             (#"{"object":"chat.completion","created":1,"model":"m","choices":[]}"#, "id", "required field is missing"),
-            (#"{"id":"c","object":"chat.completion","created":1,"model":"m","choices":{}}"#, "choices", "expected an array, found an object"),
-            (#"{"id":"c","object":"chat.completion","created":"1","model":"m","choices":[]}"#, "created", "expected an integer, found a string"),
-            (#"{"id":"c","object":"chat.completion","created":1.5,"model":"m","choices":[]}"#, "created", "expected an integer, found a number"),
-            (#"{"id":null,"object":"chat.completion","created":1,"model":"m","choices":[]}"#, "id", "expected a string, found null"),
-            (#"{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[3]}"#, "choices[0]", "expected an object, found an integer"),
+            (
+                #"{"id":"c","object":"chat.completion","created":1,"model":"m","choices":{}}"#, "choices",
+                "expected an array, found an object"
+            ),
+            (
+                #"{"id":"c","object":"chat.completion","created":"1","model":"m","choices":[]}"#, "created",
+                "expected an integer, found a string"
+            ),
+            (
+                #"{"id":"c","object":"chat.completion","created":1.5,"model":"m","choices":[]}"#, "created",
+                "expected an integer, found a number"
+            ),
+            (
+                #"{"id":null,"object":"chat.completion","created":1,"model":"m","choices":[]}"#, "id",
+                "expected a string, found null"
+            ),
+            (
+                #"{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[3]}"#, "choices[0]",
+                "expected an object, found an integer"
+            ),
             (
                 #"{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"content":"hi"}}]}"#,
                 "choices[0].message.role", "required field is missing"
@@ -195,7 +217,8 @@ struct ChatCompletionTests {
 
     @Test("JSONDecoder reports a validation failure as dataCorrupted with the coding path and the field path")
     func decodingErrorCarriesPaths() throws {
-        let text = #"{"completions":[{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{}}]}]}"#
+        let text =
+            #"{"completions":[{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{}}]}]}"#
         struct Envelope: Decodable { var completions: [ChatCompletion] }
         let error = try #require(throws: DecodingError.self) {
             try JSONDecoder().decode(Envelope.self, from: Data(text.utf8))

@@ -49,19 +49,25 @@ struct ChatMessageTests {
         let messages: [ChatMessage] = [
             .system("s"), .developer("d"), .user("u"),
             .user(parts: [.text("look"), .imageURL("data:image/png;base64,iVBORw0KGgo=", detail: "low")]),
-            .assistant("a"), .assistant(nil, toolCalls: [ChatToolCall(id: "c", functionName: "f", functionArguments: "{}")]),
+            .assistant("a"),
+            .assistant(nil, toolCalls: [ChatToolCall(id: "c", functionName: "f", functionArguments: "{}")]),
             .tool(toolCallID: "c", content: "42"),
         ]
         for message in messages {
             #expect(try ChatMessage(fields: message.fields) == message)
         }
-        #expect(messages[3].json == [
-            "role": "user",
-            "content": [
-                ["type": "text", "text": "look"],
-                ["type": "image_url", "image_url": ["url": "data:image/png;base64,iVBORw0KGgo=", "detail": "low"]],
-            ],
-        ])
+        #expect(
+            messages[3].json == [
+                "role": "user",
+                "content": [
+                    ["type": "text", "text": "look"],
+                    [
+                        "type": "image_url",
+                        "image_url": ["url": "data:image/png;base64,iVBORw0KGgo=", "detail": "low"],
+                    ],
+                ],
+            ]
+        )
         #expect(messages[4].json == ["role": "assistant", "content": "a"])
         #expect(messages[6].json == ["role": "tool", "tool_call_id": "c", "content": "42"])
         #expect(ChatContentPart.imageURL("https://x").json == ["type": "image_url", "image_url": ["url": "https://x"]])
@@ -86,7 +92,9 @@ struct ChatMessageTests {
         part.text = nil
         part.imageURL = "https://example.com/a.png"
         part.imageDetail = "auto"
-        #expect(part.json == ["type": "image_url", "image_url": ["url": "https://example.com/a.png", "detail": "auto"]])
+        #expect(
+            part.json == ["type": "image_url", "image_url": ["url": "https://example.com/a.png", "detail": "auto"]]
+        )
         part.imageDetail = nil
         #expect(part.json == ["type": "image_url", "image_url": ["url": "https://example.com/a.png"]])
         part.imageURL = nil
@@ -116,7 +124,10 @@ struct ChatMessageTests {
             (#"{"role":"tool","tool_call_id":null,"content":"42"}"#, "tool_call_id", "expected a string, found null"),
             (#"{"role":"user"}"#, "content", "a user message needs content, but it is missing"),
             (#"{"role":"system","content":null}"#, "content", "a system message needs content, but it is null"),
-            (#"{"role":"developer","content":{"text":"x"}}"#, "content", "expected a string or an array, found an object"),
+            (
+                #"{"role":"developer","content":{"text":"x"}}"#, "content",
+                "expected a string or an array, found an object"
+            ),
             (#"{"role":"user","content":[{"text":"x"}]}"#, "content[0].type", "required field is missing"),
             (#"{"role":"user","content":[{"type":"text"}]}"#, "content[0].text", "required field is missing"),
             (
@@ -124,7 +135,10 @@ struct ChatMessageTests {
                 "content[1].image_url.url", "required field is missing"
             ),
             (#"{"role":"assistant","tool_calls":{}}"#, "tool_calls", "expected an array, found an object"),
-            (#"{"role":"assistant","tool_calls":[{"type":"function"}]}"#, "tool_calls[0].id", "required field is missing"),
+            (
+                #"{"role":"assistant","tool_calls":[{"type":"function"}]}"#, "tool_calls[0].id",
+                "required field is missing"
+            ),
             (#"{"role":"assistant","name":false}"#, "name", "expected a string, found a boolean"),
         ]
     )

@@ -10,7 +10,9 @@ struct OpenAIObjectTests {
     func canonicalText() throws {
         let error = ResponseError(code: "rate_limit_exceeded", message: "Slow \"down\"\n")
         #expect(error.jsonText == #"{"code":"rate_limit_exceeded","message":"Slow \"down\"\n"}"#)
-        let usage = try CompletionUsage(jsonText: #" { "total_tokens" : 3 , "prompt_tokens" : 1, "completion_tokens": 2 } "#)
+        let usage = try CompletionUsage(
+            jsonText: #" { "total_tokens" : 3 , "prompt_tokens" : 1, "completion_tokens": 2 } "#
+        )
         #expect(usage.jsonText == #"{"completion_tokens":2,"prompt_tokens":1,"total_tokens":3}"#)
     }
 
@@ -30,9 +32,14 @@ struct OpenAIObjectTests {
 
     @Test("error descriptions name the path")
     func errorDescription() {
-        #expect(OpenAIObjectError(path: "choices[0].message.role", message: "required field is missing").description
-            == "choices[0].message.role: required field is missing")
-        #expect(OpenAIObjectError(path: "", message: "the text is not valid JSON").description == "the text is not valid JSON")
+        #expect(
+            OpenAIObjectError(path: "choices[0].message.role", message: "required field is missing").description
+                == "choices[0].message.role: required field is missing"
+        )
+        #expect(
+            OpenAIObjectError(path: "", message: "the text is not valid JSON").description
+                == "the text is not valid JSON"
+        )
     }
 
     @Test("string structs compare with their static members and encode as strings")

@@ -51,7 +51,9 @@ struct ResponseInputItemTests {
         let input = try JSONDecoder().decode(JSONValue.self, from: Data(Fixtures.requestInput.utf8))
         let items = try ResponseInputItem.items(fromInput: input)
         try #require(items.count == 5)
-        #expect(items.map(\.kind) == [.message, .message, .functionCall, .functionCallOutput, .other("item_reference")])
+        #expect(
+            items.map(\.kind) == [.message, .message, .functionCall, .functionCallOutput, .other("item_reference")]
+        )
         #expect(items.map(\.type) == [nil, nil, "function_call", "function_call_output", "item_reference"])
         #expect(items[0].role == "developer")
         #expect(items[0].contentText == "Talk like a pirate.")
@@ -66,7 +68,9 @@ struct ResponseInputItemTests {
 
     @Test("an invalid element of input throws with its path from input")
     func invalidInputElement() throws {
-        let input: JSONValue = [["role": "user", "content": "hi"], ["type": "function_call", "name": "f", "arguments": "{}"]]
+        let input: JSONValue = [
+            ["role": "user", "content": "hi"], ["type": "function_call", "name": "f", "arguments": "{}"],
+        ]
         let error = try #require(throws: OpenAIObjectError.self) { try ResponseInputItem.items(fromInput: input) }
         #expect(error.path == "input[1].call_id")
         let notItems = try #require(throws: OpenAIObjectError.self) { try ResponseInputItem.items(fromInput: 3) }
@@ -79,16 +83,28 @@ struct ResponseInputItemTests {
         arguments: [
             (#"{"type":"function_call","name":"f","arguments":"{}"}"#, "call_id", "required field is missing"),
             (#"{"type":"function_call","call_id":"c","arguments":"{}"}"#, "name", "required field is missing"),
-            (#"{"type":"function_call","call_id":"c","name":"f","arguments":{}}"#, "arguments", "expected a string, found an object"),
+            (
+                #"{"type":"function_call","call_id":"c","name":"f","arguments":{}}"#, "arguments",
+                "expected a string, found an object"
+            ),
             (#"{"type":"function_call_output","call_id":"c"}"#, "output", "required field is missing"),
-            (#"{"type":"function_call_output","call_id":"c","output":14}"#, "output", "expected a string or an array, found an integer"),
+            (
+                #"{"type":"function_call_output","call_id":"c","output":14}"#, "output",
+                "expected a string or an array, found an integer"
+            ),
             (#"{"type":"function_call_output","output":"14"}"#, "call_id", "required field is missing"),
             (#"{"content":"hi"}"#, "type", "required field is missing (only a message with a role may omit it)"),
-            (#"{"role":"tool","content":"hi"}"#, "role", #"expected one of user, system, developer, assistant, found "tool""#),
+            (
+                #"{"role":"tool","content":"hi"}"#, "role",
+                #"expected one of user, system, developer, assistant, found "tool""#
+            ),
             (#"{"type":"message","content":"hi"}"#, "role", "required field is missing"),
             (#"{"role":"user"}"#, "content", "required field is missing"),
             (#"{"role":"user","content":7}"#, "content", "expected a string or an array, found an integer"),
-            (#"{"role":"user","content":[{"type":"input_text","text":1}]}"#, "content[0].text", "expected a string, found an integer"),
+            (
+                #"{"role":"user","content":[{"type":"input_text","text":1}]}"#, "content[0].text",
+                "expected a string, found an integer"
+            ),
             (#"{"role":"user","content":["hi"]}"#, "content[0]", "expected an object, found a string"),
             (#"{"type":"item_reference","id":5}"#, "id", "expected a string, found an integer"),
         ]

@@ -133,9 +133,18 @@ struct ResponseObjectTests {
     @Test(
         "invalid responses throw with the path of the offending field",
         arguments: [
-            (#"{"object":"response","created_at":1,"model":"m","status":"completed","output":[]}"#, "id", "required field is missing"),
-            (#"{"id":"r","object":"response","created_at":1,"model":"m","output":[]}"#, "status", "required field is missing"),
-            (#"{"id":"r","object":"response","created_at":1,"model":"m","status":"completed","output":null}"#, "output", "expected an array, found null"),
+            (
+                #"{"object":"response","created_at":1,"model":"m","status":"completed","output":[]}"#, "id",
+                "required field is missing"
+            ),
+            (
+                #"{"id":"r","object":"response","created_at":1,"model":"m","output":[]}"#, "status",
+                "required field is missing"
+            ),
+            (
+                #"{"id":"r","object":"response","created_at":1,"model":"m","status":"completed","output":null}"#,
+                "output", "expected an array, found null"
+            ),
             (
                 #"{"id":"r","object":"response","created_at":1,"model":"m","status":"completed","output":[{"type":"function_call","name":"f","arguments":"{}"}]}"#,
                 "output[0].call_id", "required field is missing"
@@ -156,11 +165,26 @@ struct ResponseObjectTests {
                 #"{"id":"r","object":"response","created_at":1,"model":"m","status":"completed","output":[{"id":"x"}]}"#,
                 "output[0].type", "required field is missing"
             ),
-            (#"{"id":"r","object":"response","created_at":1,"model":"m","status":"completed","output":[],"tools":["web_search"]}"#, "tools[0]", "expected an object, found a string"),
-            (#"{"id":"r","object":"response","created_at":1,"model":"m","status":"failed","output":[],"error":{"code":"x"}}"#, "error.message", "required field is missing"),
-            (#"{"id":"r","object":"response","created_at":1,"model":"m","status":"completed","output":[],"temperature":"1"}"#, "temperature", "expected a number, found a string"),
-            (#"{"id":"r","object":"response","created_at":1,"model":"m","status":"completed","output":[],"parallel_tool_calls":1}"#, "parallel_tool_calls", "expected a boolean, found an integer"),
-            (#"{"id":"r","object":"response","created_at":1,"model":"m","status":"completed","output":[],"usage":{"input_tokens":1,"output_tokens":2.0,"total_tokens":3}}"#, "usage.output_tokens", "expected an integer, found a number"),
+            (
+                #"{"id":"r","object":"response","created_at":1,"model":"m","status":"completed","output":[],"tools":["web_search"]}"#,
+                "tools[0]", "expected an object, found a string"
+            ),
+            (
+                #"{"id":"r","object":"response","created_at":1,"model":"m","status":"failed","output":[],"error":{"code":"x"}}"#,
+                "error.message", "required field is missing"
+            ),
+            (
+                #"{"id":"r","object":"response","created_at":1,"model":"m","status":"completed","output":[],"temperature":"1"}"#,
+                "temperature", "expected a number, found a string"
+            ),
+            (
+                #"{"id":"r","object":"response","created_at":1,"model":"m","status":"completed","output":[],"parallel_tool_calls":1}"#,
+                "parallel_tool_calls", "expected a boolean, found an integer"
+            ),
+            (
+                #"{"id":"r","object":"response","created_at":1,"model":"m","status":"completed","output":[],"usage":{"input_tokens":1,"output_tokens":2.0,"total_tokens":3}}"#,
+                "usage.output_tokens", "expected an integer, found a number"
+            ),
         ]
     )
     func invalidResponses(text: String, path: String, message: String) throws {
@@ -172,7 +196,8 @@ struct ResponseObjectTests {
     @Test("optional fields may be null")
     func nullOptionals() throws {
         let response = try ResponseObject(
-            jsonText: #"{"id":"r","object":"response","created_at":1,"model":"m","status":"queued","output":[],"usage":null,"previous_response_id":null,"instructions":null,"tools":null,"text":null,"error":null,"parallel_tool_calls":null,"temperature":null,"top_p":null}"#
+            jsonText:
+                #"{"id":"r","object":"response","created_at":1,"model":"m","status":"queued","output":[],"usage":null,"previous_response_id":null,"instructions":null,"tools":null,"text":null,"error":null,"parallel_tool_calls":null,"temperature":null,"top_p":null}"#
         )
         #expect(response.status == .queued)
         #expect(response.usage == nil)
