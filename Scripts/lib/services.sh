@@ -56,6 +56,7 @@ start_postgres() {
   local data="$STACKKIT_TEST_STATE/$name" port
   port="$(free_port "${STACKKIT_TEST_POSTGRES_PORT:-$default_port}")"
   mkdir -p "$data"
+  # max_connections: the suites run in parallel, each backend with a pool of its own (up to 20 connections).
   # initdb refuses to run as root: run the server as the postgres user when we are root.
   local as=()
   if [ "$(id -u)" -eq 0 ]; then
@@ -66,7 +67,7 @@ start_postgres() {
   "${as[@]}" "$bin/initdb" -D "$data/db" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null || return 1
   STACKKIT_STOP_ACTIONS+=("${as[*]} $bin/pg_ctl -D $data/db -m fast -w stop")
   if ! "${as[@]}" "$bin/pg_ctl" -D "$data/db" -l "$data/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data -c fsync=off" start >/dev/null; then
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data -c fsync=off -c max_connections=500" start >/dev/null; then
     log "PostgreSQL did not start; its log:"; cat "$data/server.log" >&2; return 1
   fi
   # Set-up over the Unix socket (trusted); clients use TCP with a password (scram-sha-256), as in production.
