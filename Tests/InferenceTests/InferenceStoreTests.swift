@@ -51,6 +51,27 @@ struct InferenceStoreTests {
         }
     }
 
+    @Test("durable writes on a store without the decorator", arguments: backendKinds)
+    func durableWithoutDecorator(_ kind: TestTableBackend.Kind) async throws {
+        let backend = try await TestTableBackend.open(kind)
+        do {
+            let store = InferenceStore(
+                tables: backend.store,
+                reference: InferenceStoreReference(backend: "sql_default", tableName: "plain"),
+                logger: quietLogger
+            )
+            try await store.prepare()
+            for index in 0..<20 {
+                try await store.store(try completion(id: "p\(index)", created: Int64(index)), inputMessages: [])
+            }
+            #expect(try await backend.store.count(in: "plain") == 20)
+        } catch {
+            await backend.close()
+            throw error
+        }
+        await backend.close()
+    }
+
     @Test("a missing id is notFound; a duplicate id is a constraint violation", arguments: backendKinds)
     func errors(_ kind: TestTableBackend.Kind) async throws {
         try await withStore(kind) { store, _ in
