@@ -156,7 +156,7 @@ let package = Package(
         .executableTarget(
             name: "stackkit-bench",
             dependencies: [
-                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "CSQLite",
+                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "CSQLite",
                 postgresNIO, nioCore, nioPosix, argumentParser, logging,
             ],
             path: "Tools/stackkit-bench"

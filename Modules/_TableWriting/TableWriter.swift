@@ -105,12 +105,9 @@ public final class TableWriter: Service, Sendable {
 
     /// Runs the buffered workers until graceful shutdown or ``finish()``, then drains the queue.
     ///
-    /// In durable mode it waits for graceful shutdown (or task cancellation) and returns.
+    /// In durable mode nothing is ever queued, so the workers idle until graceful shutdown or
+    /// ``finish()`` and `run()` returns then, as in buffered mode.
     public func run() async throws {
-        guard mode == .buffered else {
-            try? await gracefulShutdown()
-            return
-        }
         let queue = self.queue
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in

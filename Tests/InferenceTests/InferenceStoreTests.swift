@@ -61,10 +61,14 @@ struct InferenceStoreTests {
                 logger: quietLogger
             )
             try await store.prepare()
+            let service = Task { try await store.run() }
             for index in 0..<20 {
                 try await store.store(try completion(id: "p\(index)", created: Int64(index)), inputMessages: [])
             }
             #expect(try await backend.store.count(in: "plain") == 20)
+            // The durable store's service stops when finished, as a buffered one does.
+            await store.writer.finish()
+            try await service.value
         } catch {
             await backend.close()
             throw error
