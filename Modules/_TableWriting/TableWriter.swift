@@ -227,6 +227,14 @@ public final class TableWriter: Service, Sendable {
 
     private func applyNow(_ writes: [TableWrite], retry: Bool) async throws {
         let steps = Self.coalesce(writes)
+        if steps.count == 1, !retry {
+            // One operation is atomic on its own (a multi-row insert is one statement or the store's own
+            // transaction): no BEGIN/COMMIT round trips around it.
+            try await User.withCurrent(steps[0].user) {
+                try await Self.apply(steps[0].operation, on: self.store, retry: false)
+            }
+            return
+        }
         try await store.withTransaction { transaction in
             for step in steps {
                 try await User.withCurrent(step.user) {
