@@ -5,6 +5,7 @@
 #   Scripts/bench.sh --json                          # both suites (kv, then sql), JSON lines on stdout
 #   Scripts/bench.sh kv --backend sqlite --scale 0.1 # one suite; extra arguments go to `stackkit-bench <suite>`
 #   Scripts/bench.sh sql --backend postgres
+#   Scripts/bench.sh stores                         # the responses store, durable and buffered
 # Without a suite name the arguments go to both suites, so use only the options they share (--json, --runs,
 # --scale).
 set -euo pipefail
@@ -21,7 +22,7 @@ start_redis
 # Build first, with its progress on stderr, so that stdout carries only the benchmark's results.
 swift build -c release --product stackkit-bench >&2
 case "${1:-}" in
-kv | sql)
+kv | sql | stores)
     suite=$1
     shift
     swift run -c release --skip-build stackkit-bench "$suite" "$@"
@@ -29,5 +30,6 @@ kv | sql)
 *)
     swift run -c release --skip-build stackkit-bench kv "$@"
     swift run -c release --skip-build stackkit-bench sql "$@"
+    swift run -c release --skip-build stackkit-bench stores "$@"
     ;;
 esac
