@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "SQLStoreTesting", targets: ["SQLStoreTesting"]),
         .library(name: "SQLStorePostgres", targets: ["SQLStorePostgres"]),
         .library(name: "OpenAITypes", targets: ["OpenAITypes"]),
+        .library(name: "Pagination", targets: ["Pagination"]),
         .library(name: "Inference", targets: ["Inference"]),
         .library(name: "Responses", targets: ["Responses"]),
         .executable(name: "stackkit", targets: ["stackkit"]),
@@ -115,6 +116,12 @@ let package = Package(
             path: "Modules/SQLStoreTesting"
         ),
 
+        // MARK: Paging (no dependencies at all)
+        .target(
+            name: "Pagination",
+            path: "Modules/Pagination"
+        ),
+
         // MARK: OpenAI objects and the stores that keep them
         .target(
             name: "OpenAITypes",
@@ -192,6 +199,11 @@ let package = Package(
             name: "SQLStorePostgresTests",
             dependencies: ["SQLStorePostgres", "SQLStoreTesting", "StorageRefs", logging],
             path: "Tests/SQLStorePostgresTests"
+        ),
+        .testTarget(
+            name: "PaginationTests",
+            dependencies: ["Pagination"],
+            path: "Tests/PaginationTests"
         ),
         .testTarget(
             name: "OpenAITypesTests",
