@@ -43,16 +43,7 @@ public final class InferenceStore: Service, Sendable {
     ) {
         self.tables = tables
         self.table = reference.tableName
-        self.writer = TableWriter(
-            store: tables,
-            mode: mode,
-            configuration: TableWriteConfiguration(
-                maxQueueSize: reference.maxWriteQueueSize,
-                writerCount: reference.numWriters
-            ),
-            deadLetterTable: reference.tableName + "_dead_letters",
-            logger: logger
-        )
+        self.writer = TableWriter(store: tables, reference: reference, mode: mode, logger: logger)
     }
 
     /// Creates the table (and its indexes and the dead-letter table) or checks the existing one.

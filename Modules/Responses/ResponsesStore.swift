@@ -42,16 +42,7 @@ public final class ResponsesStore: Service, Sendable {
         self.tables = tables
         self.table = reference.tableName
         self.conversationTable = reference.tableName + "_conversation_messages"
-        self.writer = TableWriter(
-            store: tables,
-            mode: mode,
-            configuration: TableWriteConfiguration(
-                maxQueueSize: reference.maxWriteQueueSize,
-                writerCount: reference.numWriters
-            ),
-            deadLetterTable: reference.tableName + "_dead_letters",
-            logger: logger
-        )
+        self.writer = TableWriter(store: tables, reference: reference, mode: mode, logger: logger)
     }
 
     /// Creates the tables (and indexes) or checks the existing ones.

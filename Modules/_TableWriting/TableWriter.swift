@@ -362,3 +362,32 @@ private final class DeadlineState<Result: Sendable>: Sendable {
         }
     }
 }
+
+extension TableWriter {
+    /// The writer of a store configured by a run config reference: the reference's
+    /// `max_write_queue_size` and `num_writers` tune the queue, and dead letters go to
+    /// `<table_name>_dead_letters`.
+    ///
+    /// - Parameters:
+    ///   - store: Where rows are written.
+    ///   - reference: The store's reference (`inference` or `responses`).
+    ///   - mode: Durable or buffered.
+    ///   - logger: For retries and dead letters (never row contents).
+    public convenience init(
+        store: any TableStore,
+        reference: InferenceStoreReference,
+        mode: TableWriteMode,
+        logger: Logger
+    ) {
+        self.init(
+            store: store,
+            mode: mode,
+            configuration: TableWriteConfiguration(
+                maxQueueSize: reference.maxWriteQueueSize,
+                writerCount: reference.numWriters
+            ),
+            deadLetterTable: reference.tableName + "_dead_letters",
+            logger: logger
+        )
+    }
+}
