@@ -152,14 +152,21 @@ package final class RedisConnection: Sendable {
 
         let remaining = configuration.connectTimeout - (ContinuousClock.now - start)
         let channel = self.channel
+        let replyFutures = self.write(commands)
+        // The deadline closes the channel only while the last reply is still missing. The flag, the reply and the
+        // deadline all live on the event loop, so once the reply has arrived the deadline cannot close a
+        // connection whose handshake succeeded, even when the task awaiting the reply has not resumed yet (as on
+        // a loaded machine).
+        let answered = NIOLoopBoundBox.makeBoxSendingValue(false, as: Bool.self, eventLoop: channel.eventLoop)
+        replyFutures[replyFutures.count - 1].whenComplete { _ in answered.value = true }
         let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(max(remaining, .zero))) {
-            channel.close(promise: nil)
+            if !answered.value { channel.close(promise: nil) }
         }
         defer { deadline.cancel() }
 
         let replies: [RESPValue]
         do {
-            replies = try await self.pipeline(commands)
+            replies = try await Self.collect(replyFutures)
         } catch {
             let timedOut = ContinuousClock.now - start >= configuration.connectTimeout
             let detail =
@@ -227,6 +234,11 @@ package final class RedisConnection: Sendable {
     /// - Throws: As ``send(_:)``.
     package func pipeline(_ commands: [[[UInt8]]]) async throws -> [RESPValue] {
         guard !commands.isEmpty else { return [] }
+        return try await Self.collect(self.write(commands))
+    }
+
+    /// Writes `commands` with one flush and returns the futures of their replies, in order.
+    private func write(_ commands: [[[UInt8]]]) -> [EventLoopFuture<RESPValue>] {
         let channel = self.channel
         let requests = commands.map { RedisRequest(command: $0, reply: channel.eventLoop.makePromise()) }
         channel.eventLoop.execute {
@@ -237,10 +249,15 @@ package final class RedisConnection: Sendable {
             }
             channel.flush()
         }
+        return requests.map(\.reply.futureResult)
+    }
+
+    /// Awaits every reply, in order.
+    private static func collect(_ futures: [EventLoopFuture<RESPValue>]) async throws -> [RESPValue] {
         var replies: [RESPValue] = []
-        replies.reserveCapacity(requests.count)
-        for request in requests {
-            replies.append(try await request.reply.futureResult.get())
+        replies.reserveCapacity(futures.count)
+        for future in futures {
+            replies.append(try await future.get())
         }
         return replies
     }

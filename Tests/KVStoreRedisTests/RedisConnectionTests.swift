@@ -214,7 +214,7 @@ struct RedisConnectionTests {
         var config = server.config()
         config.password = Secret(password)
         do {
-            _ = try await RedisKeyValueDriver().openBackend(
+            _ = try await RedisTestServer.driver.openBackend(
                 named: "wrong",
                 configuration: config,
                 logger: recorder.logger
@@ -237,7 +237,7 @@ struct RedisConnectionTests {
         var config = server.config()
         config.password = nil
         do {
-            _ = try await RedisKeyValueDriver().openBackend(
+            _ = try await RedisTestServer.driver.openBackend(
                 named: "no-password",
                 configuration: config,
                 logger: testLogger

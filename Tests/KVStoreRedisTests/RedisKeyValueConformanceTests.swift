@@ -23,7 +23,7 @@ struct RedisKeyValueConformanceTests {
         let unreachable = KeyValueStoreConformance.Harness.Unreachable(
             open: {
                 let config = RedisKVStoreConfig(host: "127.0.0.1", port: closedPort, password: Secret(Self.password))
-                return try await RedisKeyValueDriver().openKeyValueBackend(
+                return try await RedisTestServer.driver.openKeyValueBackend(
                     named: "unreachable",
                     config: .kvRedis(config),
                     logger: testLogger

@@ -51,12 +51,28 @@ struct RedisTestServer: Sendable {
 
     /// The connection configuration of this server, for the pool and connection tests.
     var connectionConfiguration: RedisConnection.Configuration {
-        RedisConnection.Configuration(host: host, port: port, password: password.map(Secret.init), database: database)
+        RedisConnection.Configuration(
+            host: host,
+            port: port,
+            password: password.map(Secret.init),
+            database: database,
+            connectTimeout: Self.connectTimeout
+        )
+    }
+
+    /// Generous: every suite connects at once when the test run starts, and CI machines have two cores.
+    static let connectTimeout: Duration = .seconds(30)
+
+    /// A driver whose connects wait up to ``connectTimeout``.
+    static var driver: RedisKeyValueDriver {
+        var options = RedisKeyValueDriver.Options()
+        options.connectTimeout = connectTimeout
+        return RedisKeyValueDriver(options: options)
     }
 
     /// Opens a backend on this server.
     func open(database: Int? = nil, logger: Logger = testLogger) async throws -> RedisKeyValueBackend {
-        try await RedisKeyValueDriver().openBackend(
+        try await Self.driver.openBackend(
             named: "redis-test",
             configuration: config(database: database),
             logger: logger
