@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "KVStore", targets: ["KVStore"]),
         .library(name: "KVStorePostgres", targets: ["KVStorePostgres"]),
         .library(name: "KVStoreRedis", targets: ["KVStoreRedis"]),
+        .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "KVStoreTesting", targets: ["KVStoreTesting"]),
         .library(name: "SQLStore", targets: ["SQLStore"]),
         .library(name: "SQLStoreTesting", targets: ["SQLStoreTesting"]),
@@ -122,6 +123,13 @@ let package = Package(
             path: "Modules/Pagination"
         ),
 
+        // MARK: Jobs
+        .target(
+            name: "Scheduler",
+            dependencies: ["StorageRefs", serviceLifecycle, logging],
+            path: "Modules/Scheduler"
+        ),
+
         // MARK: OpenAI objects and the stores that keep them
         .target(
             name: "OpenAITypes",
@@ -170,6 +178,11 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: ["Scheduler", "StorageRefs", "KVStore", "_TestBackends", serviceLifecycle, logging],
+            path: "Tests/SchedulerTests"
+        ),
         .testTarget(
             name: "StorageRefsTests",
             dependencies: ["StorageRefs"],

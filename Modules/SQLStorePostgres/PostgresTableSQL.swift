@@ -473,6 +473,11 @@ extension PostgresTableSession {
         if let orderColumn { sql += "\(Quote.quote(orderColumn.name)) \(direction(orderColumn)), " }
         sql += "\(pk) \(direction(key))"
         if let limit = query.limit { sql += " LIMIT \(fragment.bind(.integer(Int64(limit) + 1)))" }
+        switch query.locking {
+        case .none: break
+        case .forUpdate: sql += " FOR UPDATE"
+        case .forUpdateSkipLocked: sql += " FOR UPDATE SKIP LOCKED"
+        }
         var rows = try readRows(try await self.rows(sql, fragment, "reading table \(info.name)"), info)
         var hasMore = false
         if let limit = query.limit, rows.count > limit {

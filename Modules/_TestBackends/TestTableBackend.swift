@@ -32,10 +32,22 @@ package final class TestTableBackend: Sendable {
     /// The store.
     package let store: any TableStore
     private let cleanup: @Sendable () async -> Void
+    private let reopener: @Sendable () async throws -> TestTableBackend
 
-    private init(store: any TableStore, cleanup: @escaping @Sendable () async -> Void) {
+    private init(
+        store: any TableStore,
+        cleanup: @escaping @Sendable () async -> Void,
+        reopen: @escaping @Sendable () async throws -> TestTableBackend
+    ) {
         self.store = store
         self.cleanup = cleanup
+        self.reopener = reopen
+    }
+
+    /// Opens the same database again with a new store and new connections, as a restarted process would;
+    /// closing the result closes only its connections.
+    package func reopen() async throws -> TestTableBackend {
+        try await reopener()
     }
 
     /// Opens a fresh backend of `kind`.
@@ -47,11 +59,20 @@ package final class TestTableBackend: Sendable {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("stackkit-test-\(UUID().uuidString)")
-            let store = try SQLiteTableStore(path: directory.appendingPathComponent("tables.db").path)
-            return TestTableBackend(store: store) {
-                await store.close()
-                try? FileManager.default.removeItem(at: directory)
+            let path = directory.appendingPathComponent("tables.db").path
+            let store = try SQLiteTableStore(path: path)
+            @Sendable func reopen() async throws -> TestTableBackend {
+                let again = try SQLiteTableStore(path: path)
+                return TestTableBackend(store: again, cleanup: { await again.close() }, reopen: reopen)
             }
+            return TestTableBackend(
+                store: store,
+                cleanup: {
+                    await store.close()
+                    try? FileManager.default.removeItem(at: directory)
+                },
+                reopen: reopen
+            )
         case .postgres:
             return try await Self.openPostgres(variable: Self.postgresVariable)
         }
@@ -61,18 +82,23 @@ package final class TestTableBackend: Sendable {
     package static func openPostgres(variable: String) async throws -> TestTableBackend {
         let config = try Self.postgresConfig(variable: variable)
         let schema = "stackkit_test_" + UUID().uuidString.prefix(8).lowercased()
-        let backend = try await PostgresTableBackend.open(
-            named: "test",
-            config: config,
-            options: .init(),
-            schema: schema,
-            logger: Self.logger
-        )
-        try await backend.createSchema()
-        return TestTableBackend(store: backend.tableStore) {
-            try? await backend.dropSchema()
-            try? await backend.shutdown()
+        @Sendable func connect() async throws -> PostgresTableBackend {
+            try await PostgresTableBackend.open(named: "test", config: config, options: .init(), schema: schema, logger: Self.logger)
         }
+        @Sendable func reopen() async throws -> TestTableBackend {
+            let again = try await connect()
+            return TestTableBackend(store: again.tableStore, cleanup: { try? await again.shutdown() }, reopen: reopen)
+        }
+        let backend = try await connect()
+        try await backend.createSchema()
+        return TestTableBackend(
+            store: backend.tableStore,
+            cleanup: {
+                try? await backend.dropSchema()
+                try? await backend.shutdown()
+            },
+            reopen: reopen
+        )
     }
 
     /// The PostgreSQL configuration from the environment variable `variable`.

@@ -58,6 +58,11 @@ public struct TableQuery: Hashable, Sendable {
     /// ``StorageError/Code-swift.struct/unknownColumn``.
     public var columns: [String]?
 
+    /// How the rows read are locked against other transactions; ``RowLocking/none`` by default.
+    ///
+    /// Only meaningful inside ``TableStore/withTransaction(_:)``: the locks last until the transaction ends.
+    public var locking: RowLocking
+
     /// Creates a query.
     ///
     /// - Parameters:
@@ -67,13 +72,15 @@ public struct TableQuery: Hashable, Sendable {
     ///   - limit: The page size; `nil` (the default) for every row.
     ///   - after: The cursor; `nil` (the default) for the first page.
     ///   - columns: The projection; `nil` (the default) for every column.
+    ///   - locking: The row locks to take inside a transaction; none by default.
     public init(
         table: String,
         predicate: TablePredicate? = nil,
         ordering: TableOrdering? = nil,
         limit: Int? = nil,
         after: KeysetCursor? = nil,
-        columns: [String]? = nil
+        columns: [String]? = nil,
+        locking: RowLocking = .none
     ) {
         self.table = table
         self.predicate = predicate
@@ -81,5 +88,27 @@ public struct TableQuery: Hashable, Sendable {
         self.limit = limit
         self.after = after
         self.columns = columns
+        self.locking = locking
     }
+}
+
+/// Row locks a read takes inside a transaction, for work queues that several processes share.
+public enum RowLocking: Hashable, Sendable {
+    /// No row locks (the default).
+    case none
+
+    /// Lock the rows read for update, waiting for other transactions that hold them.
+    ///
+    /// Use it to read a row, change it and write it back inside one transaction with no other transaction
+    /// changing it in between. PostgreSQL appends `FOR UPDATE`. SQLite's write transactions (`BEGIN
+    /// IMMEDIATE`) already run one at a time across processes, so the option changes nothing there.
+    case forUpdate
+
+    /// Lock the rows read for update and skip rows another transaction has locked.
+    ///
+    /// Two transactions reading the same query concurrently get disjoint rows, so each can claim what it read
+    /// without waiting for the other. PostgreSQL appends `FOR UPDATE SKIP LOCKED`. SQLite has no row locks: its
+    /// write transactions (`BEGIN IMMEDIATE`) already run one at a time across processes, so the read sees no row
+    /// that another transaction holds and the option changes nothing.
+    case forUpdateSkipLocked
 }
