@@ -177,6 +177,12 @@ let package = Package(
             path: "Tools/stackkit-bench"
         ),
 
+        .executableTarget(
+            name: "stackkit-scheduler-worker",
+            dependencies: ["Scheduler", "SQLStorePostgres", "StorageRefs", argumentParser, logging],
+            path: "Tools/stackkit-scheduler-worker"
+        ),
+
         // MARK: Tests
         .testTarget(
             name: "SchedulerTests",

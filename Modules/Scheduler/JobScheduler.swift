@@ -100,6 +100,8 @@ public actor JobScheduler: Service {
     }
 
     private struct RunningJob {
+        /// Tells this attempt's task from a later attempt of the same job in this scheduler.
+        var token: UUID
         var type: String
         var task: Task<Void, Never>
         var stopReason: StopReason?
@@ -118,6 +120,9 @@ public actor JobScheduler: Service {
 
     private var registrations: [String: Registration] = [:]
     private var running: [String: RunningJob] = [:]
+    /// Handlers of attempts that lost their lease while this scheduler claimed the job again; ``drain()`` waits
+    /// for them too, and their results are discarded.
+    private var abandoned: [UUID: Task<Void, Never>] = [:]
     private var runningByType: [String: Int] = [:]
     private var state = State.idle
     private var wakeups: AsyncStream<Void>.Continuation?
@@ -384,6 +389,14 @@ public actor JobScheduler: Service {
         )
         let handler = registration.handler
         let id = job.id
+        if let previous = running.removeValue(forKey: id) {
+            // This scheduler lost the lease of an earlier attempt (it missed its heartbeats) and has now claimed
+            // the retry: the earlier handler is cancelled and its result will be discarded.
+            runningByType[previous.type, default: 1] -= 1
+            abandoned[previous.token] = previous.task
+            previous.task.cancel()
+        }
+        let token = UUID()
         let task = Task {
             let failure: (any Error)?
             do {
@@ -394,16 +407,22 @@ public actor JobScheduler: Service {
             }
             // The result is stored from a task of its own: this one may be cancelled (that is how a handler is
             // stopped), and a cancelled task's store calls can fail (postgres-nio, for one, aborts them).
-            await Task { await self.finish(id, failure: failure) }.value
+            await Task { await self.finish(id, token: token, failure: failure) }.value
         }
-        running[id] = RunningJob(type: job.type, task: task, stopReason: nil)
+        running[id] = RunningJob(token: token, type: job.type, task: task, stopReason: nil)
         runningByType[job.type, default: 0] += 1
     }
 
     /// Records how a handler ended: completed, failed (retried when attempts remain), cancelled, or requeued by a
     /// shutdown; nothing when the lease was lost (another scheduler owns the job now).
-    private func finish(_ id: String, failure: (any Error)?) async {
-        guard let entry = running.removeValue(forKey: id) else { return }
+    private func finish(_ id: String, token: UUID, failure: (any Error)?) async {
+        guard let entry = running[id], entry.token == token else {
+            if abandoned.removeValue(forKey: token) != nil {
+                logger.warning("an attempt that lost its lease ended; its result is discarded", metadata: ["job.id": "\(id)"])
+            }
+            return
+        }
+        running[id] = nil
         runningByType[entry.type, default: 1] -= 1
         defer {
             jobFinished()
@@ -468,7 +487,7 @@ public actor JobScheduler: Service {
     /// Waits for running handlers up to the grace period, then cancels them, and waits for them to end.
     private func drain() async {
         state = .stopping
-        let tasks = running.values.map(\.task)
+        let tasks = running.values.map(\.task) + abandoned.values
         guard !tasks.isEmpty else { return }
         logger.info("shutting down: waiting for running jobs", metadata: ["jobs": "\(tasks.count)"])
         let grace = configuration.shutdownGracePeriod

@@ -31,15 +31,19 @@ package final class TestTableBackend: Sendable {
 
     /// The store.
     package let store: any TableStore
+    /// The PostgreSQL schema the tables live in; `nil` for SQLite.
+    package let postgresSchema: String?
     private let cleanup: @Sendable () async -> Void
     private let reopener: @Sendable () async throws -> TestTableBackend
 
     private init(
         store: any TableStore,
+        schema: String? = nil,
         cleanup: @escaping @Sendable () async -> Void,
         reopen: @escaping @Sendable () async throws -> TestTableBackend
     ) {
         self.store = store
+        self.postgresSchema = schema
         self.cleanup = cleanup
         self.reopener = reopen
     }
@@ -87,12 +91,13 @@ package final class TestTableBackend: Sendable {
         }
         @Sendable func reopen() async throws -> TestTableBackend {
             let again = try await connect()
-            return TestTableBackend(store: again.tableStore, cleanup: { try? await again.shutdown() }, reopen: reopen)
+            return TestTableBackend(store: again.tableStore, schema: schema, cleanup: { try? await again.shutdown() }, reopen: reopen)
         }
         let backend = try await connect()
         try await backend.createSchema()
         return TestTableBackend(
             store: backend.tableStore,
+            schema: schema,
             cleanup: {
                 try? await backend.dropSchema()
                 try? await backend.shutdown()
