@@ -171,7 +171,7 @@ let package = Package(
         .executableTarget(
             name: "stackkit-bench",
             dependencies: [
-                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "CSQLite",
+                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "Scheduler", "CSQLite",
                 postgresNIO, nioCore, nioPosix, argumentParser, logging,
             ],
             path: "Tools/stackkit-bench"

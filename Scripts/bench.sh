@@ -6,6 +6,7 @@
 #   Scripts/bench.sh kv --backend sqlite --scale 0.1 # one suite; extra arguments go to `stackkit-bench <suite>`
 #   Scripts/bench.sh sql --backend postgres
 #   Scripts/bench.sh stores                         # the responses store, durable and buffered
+#   Scripts/bench.sh scheduler                      # the job scheduler: jobs/s (1 and 2 processes) and claim latency
 # Without a suite name the arguments go to both suites, so use only the options they share (--json, --runs,
 # --scale).
 set -euo pipefail
@@ -21,8 +22,9 @@ start_redis
 
 # Build first, with its progress on stderr, so that stdout carries only the benchmark's results.
 swift build -c release --product stackkit-bench >&2
+swift build -c release --product stackkit-scheduler-worker >&2
 case "${1:-}" in
-kv | sql | stores)
+kv | sql | stores | scheduler)
     suite=$1
     shift
     swift run -c release --skip-build stackkit-bench "$suite" "$@"
@@ -31,5 +33,6 @@ kv | sql | stores)
     swift run -c release --skip-build stackkit-bench kv "$@"
     swift run -c release --skip-build stackkit-bench sql "$@"
     swift run -c release --skip-build stackkit-bench stores "$@"
+    swift run -c release --skip-build stackkit-bench scheduler "$@"
     ;;
 esac

@@ -14,6 +14,7 @@ public actor KeyValueJobStore: JobStore {
     private let prefix: String
     /// The jobs not in a terminal status, by id.
     private var active: [String: Job]
+    private var index = ScheduledJobIndex()
     /// Whether a change is in progress, and the changes waiting for it, first come first served.
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
@@ -25,6 +26,7 @@ public actor KeyValueJobStore: JobStore {
         self.store = store
         self.prefix = prefix
         self.active = active
+        for job in active.values { index.replace(nil, with: job) }
     }
 
     /// Opens the jobs stored under `prefix` in `store`, loading the unfinished ones.
@@ -80,12 +82,14 @@ public actor KeyValueJobStore: JobStore {
 
     private func claimLocked(_ request: JobClaimRequest) async throws -> [Job] {
         var changed: [Job] = []
-        for var job in active.values where job.hasExpiredLease(at: request.now) {
+        for id in index.running {
+            guard var job = active[id], job.hasExpiredLease(at: request.now) else { continue }
             job.recoverExpiredLease(now: request.now, maxLogEntries: request.maxLogEntries)
             changed.append(job)
         }
+        // Recovered jobs are due no earlier than now + their backoff: claim from the index as it was.
         var claimed: [Job] = []
-        for id in JobSelection.due(in: active.values, for: request) {
+        for id in index.due(for: request) {
             guard var job = active[id] else { continue }
             job.claim(owner: request.owner, leaseExpiresAt: request.leaseExpiresAt, now: request.now)
             claimed.append(job)
@@ -150,7 +154,8 @@ public actor KeyValueJobStore: JobStore {
         let entries = try jobs.map { KeyValueEntry(key: key($0.id), value: Array(try Self.encoder.encode($0))) }
         try await store.set(entries)
         for job in jobs {
-            active[job.id] = job.status.isTerminal ? nil : job
+            let old = job.status.isTerminal ? active.removeValue(forKey: job.id) : active.updateValue(job, forKey: job.id)
+            index.replace(old, with: job)
         }
     }
 

@@ -54,6 +54,9 @@ struct SchedulerWorkerCommand: AsyncParsableCommand {
     @Option(help: "When set, every handler run inserts a row (id, job_id, owner, attempt) into this table.")
     var executionsTable: String?
 
+    @Flag(help: "Print `ready` once connected, then wait for a line on stdin before claiming (for benchmarks).")
+    var waitForGo = false
+
     @Option(help: "After this many handler runs have started, every later one waits forever (and `stalled` is printed once).")
     var stallAfter: Int?
 
@@ -113,6 +116,16 @@ struct SchedulerWorkerCommand: AsyncParsableCommand {
                 )
             }
             completed.add(1, ordering: .relaxed)
+        }
+        if waitForGo {
+            Self.say("ready")
+            // readLine blocks: it runs on a thread of its own, never on the cooperative pool.
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                Thread {
+                    _ = readLine()
+                    continuation.resume()
+                }.start()
+            }
         }
         let running = Task { try await scheduler.run() }
         let finished: TablePredicate = .in("status", [.string("completed"), .string("failed"), .string("cancelled")])
