@@ -2,12 +2,12 @@
 # Runs StackKit's benchmarks with PostgreSQL and Redis on loopback (started by Scripts/lib/services.sh, installing
 # them from Debian's packages when missing, and stopped afterwards).
 #
-#   Scripts/bench.sh --json                          # both suites (kv, then sql), JSON lines on stdout
+#   Scripts/bench.sh --json                          # every suite (kv, sql, stores, scheduler), JSON lines on stdout
 #   Scripts/bench.sh kv --backend sqlite --scale 0.1 # one suite; extra arguments go to `stackkit-bench <suite>`
 #   Scripts/bench.sh sql --backend postgres
 #   Scripts/bench.sh stores                         # the responses store, durable and buffered
 #   Scripts/bench.sh scheduler                      # the job scheduler: jobs/s (1 and 2 processes) and claim latency
-# Without a suite name the arguments go to both suites, so use only the options they share (--json, --runs,
+# Without a suite name the arguments go to every suite, so use only the options they share (--json, --runs,
 # --scale).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
