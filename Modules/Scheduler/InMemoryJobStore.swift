@@ -23,7 +23,7 @@ public actor InMemoryJobStore: JobStore {
     }
 
     public func claim(_ request: JobClaimRequest) -> [Job] {
-        for id in index.running {
+        for id in index.running where request.recoverExpiredLeases {
             guard var job = records[id], job.hasExpiredLease(at: request.now) else { continue }
             job.recoverExpiredLease(now: request.now, maxLogEntries: request.maxLogEntries)
             store(job)

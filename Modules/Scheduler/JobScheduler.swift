@@ -126,6 +126,9 @@ public actor JobScheduler: Service {
     private var runningByType: [String: Int] = [:]
     private var state = State.idle
     private var wakeups: AsyncStream<Void>.Continuation?
+    /// Whether the next claim also recovers expired leases: set by polls and ``wake()``, not by the wake-ups that
+    /// follow a schedule or a finished job.
+    private var recoveryDue = true
     /// Callers of ``waitUntilFinished(id:)``, resumed whenever a job finishes here and at every poll.
     private var waiters: [CheckedContinuation<Void, Never>] = []
     /// Counts jobs finished here, so a waiter that read its job before a finish does not miss it.
@@ -279,6 +282,7 @@ public actor JobScheduler: Service {
 
     /// Has the scheduler look for due jobs now instead of at its next poll (after moving a manual clock, say).
     public func wake() {
+        recoveryDue = true
         wakeups?.yield()
     }
 
@@ -303,7 +307,7 @@ public actor JobScheduler: Service {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while (try? await Task.sleep(for: pollInterval)) != nil {
-                        continuation.yield()
+                        await self.wake()
                     }
                 }
                 group.addTask {
@@ -357,13 +361,16 @@ public actor JobScheduler: Service {
             leaseExpiresAt: now.addingTimeInterval(configuration.leaseDuration.seconds),
             limits: limits,
             maxJobs: free,
-            maxLogEntries: configuration.maxLogEntries
+            maxLogEntries: configuration.maxLogEntries,
+            recoverExpiredLeases: recoveryDue
         )
+        recoveryDue = false
         let claimed: [Job]
         do {
             claimed = try await store.claim(request)
         } catch {
             logger.warning("claiming jobs failed; retrying at the next poll", metadata: ["error": "\(error)"])
+            recoveryDue = recoveryDue || request.recoverExpiredLeases
             return
         }
         for job in claimed {

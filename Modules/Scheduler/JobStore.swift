@@ -18,7 +18,7 @@ public protocol JobStore: Sendable {
     /// ``Job/createdAt``, then id).
     func jobs(type: String?, status: JobStatus?) async throws -> [Job]
 
-    /// Recovers running jobs whose lease ended before `request.now` (see ``Job/recoverExpiredLease(now:maxLogEntries:)``),
+    /// When `request.recoverExpiredLeases` is set, recovers running jobs whose lease ended before `request.now` (see ``Job/recoverExpiredLease(now:maxLogEntries:)``),
     /// then claims due jobs for `request.owner`: at most `request.limits[type]` of each listed type and
     /// `request.maxJobs` in all, earliest
     /// ``Job/runAfter`` first, each moved to `running` with ``Job/claim(owner:leaseExpiresAt:now:)``.
@@ -57,6 +57,9 @@ public struct JobClaimRequest: Sendable, Hashable {
     public var maxJobs: Int
     /// The most log lines a job keeps (for the lines recovery adds).
     public var maxLogEntries: Int
+    /// Whether to recover running jobs whose lease ended before claiming. Schedulers ask for it at every poll and
+    /// explicit wake-up, not at the claims that follow each finished job, which saves a read per job.
+    public var recoverExpiredLeases: Bool
 
     /// Creates a request.
     public init(
@@ -65,13 +68,15 @@ public struct JobClaimRequest: Sendable, Hashable {
         leaseExpiresAt: Date,
         limits: [String: Int],
         maxJobs: Int,
-        maxLogEntries: Int = 1_000
+        maxLogEntries: Int = 1_000,
+        recoverExpiredLeases: Bool = true
     ) {
         self.owner = owner
         self.now = now
         self.leaseExpiresAt = leaseExpiresAt
         self.limits = limits
         self.maxJobs = maxJobs
+        self.recoverExpiredLeases = recoverExpiredLeases
         self.maxLogEntries = maxLogEntries
     }
 }

@@ -82,7 +82,7 @@ public actor KeyValueJobStore: JobStore {
 
     private func claimLocked(_ request: JobClaimRequest) async throws -> [Job] {
         var changed: [Job] = []
-        for id in index.running {
+        for id in index.running where request.recoverExpiredLeases {
             guard var job = active[id], job.hasExpiredLease(at: request.now) else { continue }
             job.recoverExpiredLease(now: request.now, maxLogEntries: request.maxLogEntries)
             changed.append(job)

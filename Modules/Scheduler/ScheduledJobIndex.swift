@@ -21,7 +21,9 @@ struct ScheduledJobIndex {
         }
     }
 
-    private var scheduled: [String: [Key]] = [:]
+    /// Per type, in claim order. Slices, so that taking the first key (a claim, the common case) is O(1): new jobs
+    /// are appended at the end (their `runAfter` is usually the latest), claimed ones leave from the front.
+    private var scheduled: [String: ArraySlice<Key>] = [:]
     /// The ids of the running jobs.
     private(set) var running: Set<String> = []
 
@@ -47,24 +49,31 @@ struct ScheduledJobIndex {
         return chosen.sorted().prefix(max(request.maxJobs, 0)).map(\.id)
     }
 
-    // Both mutate the array in place (no copy of the type's keys per change).
+    // Both mutate the slice in place (no copy of the type's keys per change).
     private mutating func insert(_ key: Key, type: String) {
-        let index = Self.position(of: key, in: scheduled[type] ?? [])
-        scheduled[type, default: []].insert(key, at: index)
+        guard let keys = scheduled[type], let last = keys.last, key < last else {
+            scheduled[type, default: []].append(key)
+            return
+        }
+        scheduled[type]?.insert(key, at: Self.position(of: key, in: keys))
     }
 
     private mutating func remove(_ key: Key, type: String) {
         guard let keys = scheduled[type] else { return }
         let index = Self.position(of: key, in: keys)
-        guard index < keys.count, keys[index] == key else { return }
-        scheduled[type]?.remove(at: index)
+        guard index < keys.endIndex, keys[index] == key else { return }
+        if index == keys.startIndex {
+            scheduled[type]?.removeFirst()
+        } else {
+            scheduled[type]?.remove(at: index)
+        }
         if scheduled[type]?.isEmpty == true { scheduled[type] = nil }
     }
 
     /// The first index whose key is not less than `key`.
-    private static func position(of key: Key, in keys: [Key]) -> Int {
-        var low = 0
-        var high = keys.count
+    private static func position(of key: Key, in keys: ArraySlice<Key>) -> Int {
+        var low = keys.startIndex
+        var high = keys.endIndex
         while low < high {
             let middle = (low + high) / 2
             if keys[middle] < key { low = middle + 1 } else { high = middle }

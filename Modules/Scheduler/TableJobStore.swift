@@ -90,7 +90,7 @@ public struct TableJobStore: JobStore {
 
     public func claim(_ request: JobClaimRequest) async throws -> [Job] {
         try await store.withTransaction { tx in
-            let expired = try await tx.fetchPage(
+            let expired = !request.recoverExpiredLeases ? TablePage(rows: [], hasMore: false) : try await tx.fetchPage(
                 TableQuery(
                     table: table,
                     predicate: .and([

@@ -120,6 +120,7 @@ func testConfiguration(
     owner: String = "test-\(UUID().uuidString.prefix(6))",
     maxConcurrentJobs: Int = 8,
     leaseDuration: Duration = .seconds(30),
+    heartbeatInterval: Duration = .milliseconds(200),
     shutdownGracePeriod: Duration = .seconds(5),
     maxLogEntries: Int = 1_000,
     maxLogMessageBytes: Int = 4_096
@@ -128,7 +129,7 @@ func testConfiguration(
         owner: owner,
         maxConcurrentJobs: maxConcurrentJobs,
         leaseDuration: leaseDuration,
-        heartbeatInterval: .milliseconds(200),
+        heartbeatInterval: heartbeatInterval,
         pollInterval: .milliseconds(100),
         shutdownGracePeriod: shutdownGracePeriod,
         maxLogEntries: maxLogEntries,

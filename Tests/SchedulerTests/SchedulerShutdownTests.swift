@@ -123,3 +123,37 @@ struct SchedulerShutdownTests {
         }
     }
 }
+
+/// A scheduler that recovers and claims again a job it is still running (it missed its own heartbeats).
+@Suite(.timeLimit(.minutes(1)))
+struct SchedulerStaleAttemptTests {
+    @Test("the stale attempt is cancelled and its result discarded; the new attempt's result is stored")
+    func reclaimingOwnJobCancelsTheStaleAttempt() async throws {
+        let store = InMemoryJobStore()
+        let clock = ManualWallClock()
+        // Heartbeats far apart (real time) so that none renews the lease while the test moves the clock.
+        let configuration = testConfiguration(owner: "forgetful", leaseDuration: .seconds(7_200), heartbeatInterval: .seconds(3_600))
+        let scheduler = try JobScheduler(store: store, configuration: configuration, clock: clock, logger: quietLogger)
+        let events = EventLog()
+        try await scheduler.register("work", options: JobTypeOptions(retry: JobRetryPolicy(maxAttempts: 2, initialDelay: 0))) { context in
+            events.record("start \(context.attempt)")
+            if context.attempt == 1 {
+                let stop = Gate()
+                await withTaskCancellationHandler { await stop.wait() } onCancel: { stop.open() }
+                events.record("stopped 1")
+            }
+        }
+        try await scheduler.schedule(type: "work", id: "s")
+        try await whileRunning(scheduler) {
+            #expect(await events.next(1) == ["start 1"])
+            clock.advance(by: 7_201)
+            await scheduler.wake()
+            #expect(Set(await events.next(2)) == ["stopped 1", "start 2"])
+            let job = try await scheduler.waitUntilFinished(id: "s")
+            #expect(job.status == .completed)
+            #expect(job.attempt == 2)
+            #expect(job.transitions.map(\.status) == [.new, .scheduled, .running, .scheduled, .running, .completed])
+            #expect(await scheduler.runningCount == 0)
+        }
+    }
+}
