@@ -433,7 +433,13 @@ public actor JobScheduler: Service {
         runningByType[entry.type, default: 1] -= 1
         defer {
             jobFinished()
-            wakeups?.yield()
+            // Claim again once half the slots are free (or a type with its own limit has a free slot), not after
+            // every finished job: claims come in batches, a transaction per several jobs instead of one per job.
+            // Polls still claim into any free slot.
+            let limited = registrations[entry.type]?.options.maxConcurrentJobs != nil
+            if running.count * 2 <= configuration.maxConcurrentJobs || limited {
+                wakeups?.yield()
+            }
         }
         let now = clock.now()
         let cap = configuration.maxLogEntries

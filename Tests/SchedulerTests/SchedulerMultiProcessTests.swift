@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Scheduler
 import StorageRefs
 import Synchronization
@@ -40,7 +41,10 @@ struct SchedulerMultiProcessTests {
     @Test("a process killed mid-run loses its jobs' leases; the other process retries them; each job completes once")
     func aKilledProcessesJobsAreRecovered() async throws {
         try await withQueue { backend, store in
-            // worker-a stalls after 40 handler runs (every later run waits forever), and is killed while stalled.
+            // worker-a stalls after 40 handler runs (every later run waits forever) and says so once those 40 are
+            // stored as completed; it is killed then, holding only jobs whose handlers did nothing. (A process killed
+            // between a handler's side effect and storing its result would see that job run again elsewhere: the
+            // scheduler completes each job once, and runs handlers at least once.)
             let victim = try WorkerProcess(schema: backend.postgresSchema, owner: "worker-a", expect: Self.jobCount, stallAfter: 40)
             let survivor = try WorkerProcess(schema: backend.postgresSchema, owner: "worker-b", expect: Self.jobCount)
             #expect(await victim.waitForLine("stalled"), "worker-a stalls; stderr: \(victim.standardError)")
@@ -60,7 +64,7 @@ struct SchedulerMultiProcessTests {
                 #expect(job.transitions.map(\.status) == [.new, .scheduled, .running, .scheduled, .running, .completed])
             }
             #expect(jobs.filter { $0.attempt > 2 }.isEmpty)
-            // Stalled runs never got to record anything, so every job was executed exactly once.
+            // Stalled runs recorded nothing, so every job was executed exactly once.
             let executions = try await Self.executions(backend)
             #expect(executions.count == Self.jobCount)
             #expect(Set(executions.values.map(\.count)) == [1])
@@ -105,11 +109,15 @@ struct SchedulerMultiProcessTests {
 }
 
 /// A running `stackkit-scheduler-worker`, its stdout lines and its exit status.
+///
+/// Spawned with `posix_spawn` and reaped with `waitpid` on a thread of its own (blocking reads and waits never run
+/// on the cooperative pool). Foundation's `Process` is not used: under load its termination handler sometimes never
+/// fired here, leaving a test waiting for a process that had long exited.
 final class WorkerProcess: Sendable {
-    private let process: Process
+    let pid: pid_t
     private let lines: AsyncStream<String>
     private let exit: AsyncStream<Int32>
-    private let errorFile: URL
+    private let errorPath: String
     private let exitStatus = Mutex<Int32>(-1)
     private let seen = Mutex<[String]>([])
 
@@ -120,51 +128,65 @@ final class WorkerProcess: Sendable {
     }
 
     init(schema: String?, owner: String, expect: Int, stallAfter: Int? = nil) throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.executable.path) else {
-            throw TestFailure(description: "\(Self.executable.path) is missing: build it with `swift build --build-tests`")
+        let path = Self.executable.path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestFailure(description: "\(path) is missing: build it with `swift build --build-tests`")
         }
         var arguments = [
-            "--owner", owner, "--expect", String(expect), "--executions-table", "executions",
+            path, "--owner", owner, "--expect", String(expect), "--executions-table", "executions",
             "--lease-milliseconds", "2000", "--heartbeat-milliseconds", "400",
         ]
         if let schema { arguments += ["--schema", schema] }
         if let stallAfter { arguments += ["--stall-after", String(stallAfter)] }
-        process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("stackkit-worker-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: errorFile)
+        errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("stackkit-worker-\(UUID().uuidString).err").path
+
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw TestFailure(description: "pipe failed: errno \(errno)") }
+        // Close-on-exec, so that no other child inherits the ends (an inherited write end would delay EOF).
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, path, &actions, nil, argv, environ)
+        close(fds[1])
+        guard spawned == 0 else {
+            close(fds[0])
+            throw TestFailure(description: "posix_spawn \(path) failed: \(spawned)")
+        }
+        pid = child
+        let spawnedPID = child
+        let readEnd = fds[0]
         let (lines, lineContinuation) = AsyncStream.makeStream(of: String.self)
-        self.lines = lines
-        let buffer = Mutex<[UInt8]>([])
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                lineContinuation.finish()
-                return
-            }
-            let complete = buffer.withLock { bytes -> [String] in
-                bytes += data
-                var lines: [String] = []
-                while let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) {
-                    lines.append(String(decoding: bytes[..<newline], as: UTF8.self))
-                    bytes.removeSubrange(...newline)
-                }
-                return lines
-            }
-            for line in complete { lineContinuation.yield(line) }
-        }
         let (exit, exitContinuation) = AsyncStream.makeStream(of: Int32.self)
+        self.lines = lines
         self.exit = exit
-        process.terminationHandler = { process in
-            exitContinuation.yield(process.terminationStatus)
+        Thread {
+            var pending: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4_096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                pending += buffer[0..<count]
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    lineContinuation.yield(String(decoding: pending[..<newline], as: UTF8.self))
+                    pending.removeSubrange(...newline)
+                }
+            }
+            close(readEnd)
+            lineContinuation.finish()
+            var status: Int32 = 0
+            while waitpid(spawnedPID, &status, 0) < 0 && errno == EINTR {}
+            // WIFEXITED / WEXITSTATUS, spelled out (C macros are not imported): a signal's number is negated.
+            exitContinuation.yield((status & 0x7f) == 0 ? (status >> 8) & 0xff : -(status & 0x7f))
             exitContinuation.finish()
-        }
-        try process.run()
+        }.start()
     }
 
     /// Reads stdout until `line` appears; `false` when the process ends first.
@@ -178,7 +200,7 @@ final class WorkerProcess: Sendable {
 
     /// Kills the process at once (SIGKILL): no shutdown, no cleanup, as a crash would.
     func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        _ = Glibc.kill(pid, SIGKILL)
     }
 
     /// Waits for the process to exit and returns every stdout line it printed.
@@ -188,11 +210,11 @@ final class WorkerProcess: Sendable {
         return seen.withLock { $0 }
     }
 
-    /// The exit status, once ``finish()`` returned.
+    /// The exit status (negative: killed by that signal), once ``finish()`` returned.
     var status: Int32 { exitStatus.withLock { $0 } }
 
     /// What the process wrote to stderr.
     var standardError: String {
-        (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+        (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
     }
 }

@@ -57,7 +57,7 @@ struct SchedulerWorkerCommand: AsyncParsableCommand {
     @Flag(help: "Print `ready` once connected, then wait for a line on stdin before claiming (for benchmarks).")
     var waitForGo = false
 
-    @Option(help: "After this many handler runs have started, every later one waits forever (and `stalled` is printed once).")
+    @Option(help: "After this many handler runs, every later one waits forever; `stalled` is printed once the earlier runs are stored as completed and a stalled one has started.")
     var stallAfter: Int?
 
     func run() async throws {
@@ -94,12 +94,13 @@ struct SchedulerWorkerCommand: AsyncParsableCommand {
             logger: logger
         )
         let started = Atomic<Int>(0)
+        let (stallStarts, stallStart) = AsyncStream.makeStream(of: Void.self)
         let completed = Atomic<Int>(0)
         let (owner, executionsTable, stallAfter) = (self.owner, self.executionsTable, self.stallAfter)
         try await scheduler.register(type, options: JobTypeOptions(retry: JobRetryPolicy(maxAttempts: maxAttempts, initialDelay: 0))) { context in
             let count = started.add(1, ordering: .relaxed).newValue
             if let stallAfter, count > stallAfter {
-                if count == stallAfter + 1 { Self.say("stalled") }
+                if count == stallAfter + 1 { stallStart.yield() }
                 let never = AsyncStream<Void> { _ in }
                 for await _ in never {}
                 throw CancellationError()
@@ -125,6 +126,21 @@ struct SchedulerWorkerCommand: AsyncParsableCommand {
                     _ = readLine()
                     continuation.resume()
                 }.start()
+            }
+        }
+        if let stallAfter {
+            // `stalled` is printed once the first stalled run has started and the runs before it are all stored
+            // as completed: from then on, this process holds only jobs whose handlers did nothing, so a test that
+            // kills it knows that each job it recovers was never executed.
+            let changes = await scheduler.changes()
+            Task {
+                var completedHere = 0
+                for await job in changes where job.status == .completed {
+                    completedHere += 1
+                    if completedHere == stallAfter { break }
+                }
+                for await _ in stallStarts { break }
+                Self.say("stalled")
             }
         }
         let running = Task { try await scheduler.run() }
