@@ -20,6 +20,8 @@ let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio
 let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let multipartKit: Target.Dependency = .product(name: "MultipartKit", package: "multipart-kit")
 
 let package = Package(
     name: "StackKit",
@@ -38,6 +40,11 @@ let package = Package(
         .library(name: "Pagination", targets: ["Pagination"]),
         .library(name: "Inference", targets: ["Inference"]),
         .library(name: "Responses", targets: ["Responses"]),
+        .library(name: "VectorIO", targets: ["VectorIO"]),
+        .library(name: "VectorIOSQLite", targets: ["VectorIOSQLite"]),
+        .library(name: "VectorIOPostgres", targets: ["VectorIOPostgres"]),
+        .library(name: "Files", targets: ["Files"]),
+        .library(name: "FilesMultipart", targets: ["FilesMultipart"]),
         .executable(name: "stackkit", targets: ["stackkit"]),
         .executable(name: "stackkit-bench", targets: ["stackkit-bench"]),
     ],
@@ -50,6 +57,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // MARK: Core
@@ -151,6 +160,42 @@ let package = Package(
             dependencies: ["StorageRefs", "OpenAITypes", "_TableWriting", serviceLifecycle, logging],
             path: "Modules/Responses"
         ),
+
+        // MARK: Retrieval
+        // Dot-product kernels in C with per-function AVX2/FMA and AVX-512 variants chosen at run time (DESIGN §8).
+        .target(
+            name: "CVectorKernels",
+            path: "Modules/CVectorKernels"
+        ),
+        .target(
+            name: "VectorIO",
+            dependencies: ["StorageRefs", "CVectorKernels", crypto, logging],
+            path: "Modules/VectorIO"
+        ),
+        // Keyword search with SQLite FTS5 over a vector index's chunk table.
+        .target(
+            name: "VectorIOSQLite",
+            dependencies: ["VectorIO", "StorageRefs", "SQLStore", "CSQLite"],
+            path: "Modules/VectorIOSQLite"
+        ),
+        // Keyword search with PostgreSQL full-text search over a vector index's chunk table.
+        .target(
+            name: "VectorIOPostgres",
+            dependencies: ["VectorIO", "StorageRefs", "SQLStorePostgres", "_PostgresSupport", postgresNIO],
+            path: "Modules/VectorIOPostgres"
+        ),
+        .target(
+            name: "Files",
+            dependencies: ["StorageRefs", logging],
+            path: "Modules/Files"
+        ),
+        // multipart/form-data helpers for file uploads (keeps NIO out of the Files module).
+        .target(
+            name: "FilesMultipart",
+            dependencies: ["Files", "StorageRefs", multipartKit],
+            path: "Modules/FilesMultipart"
+        ),
+
         .target(
             name: "_TestBackends",
             dependencies: ["StorageRefs", "SQLStore", "SQLStorePostgres", logging],
@@ -171,7 +216,7 @@ let package = Package(
         .executableTarget(
             name: "stackkit-bench",
             dependencies: [
-                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "Scheduler", "CSQLite",
+                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "Scheduler", "CSQLite", "VectorIO", "VectorIOSQLite",
                 postgresNIO, nioCore, nioPosix, argumentParser, logging,
             ],
             path: "Tools/stackkit-bench"
@@ -238,6 +283,16 @@ let package = Package(
             name: "ResponsesTests",
             dependencies: ["Responses", "OpenAITypes", "_TestBackends", "SQLStore", "StorageRefs", logging],
             path: "Tests/ResponsesTests"
+        ),
+        .testTarget(
+            name: "VectorIOTests",
+            dependencies: ["VectorIO", "VectorIOSQLite", "VectorIOPostgres", "_TestBackends", "SQLStore", "StorageRefs", logging],
+            path: "Tests/VectorIOTests"
+        ),
+        .testTarget(
+            name: "FilesTests",
+            dependencies: ["Files", "FilesMultipart", "_TestBackends", "StorageRefs", logging],
+            path: "Tests/FilesTests"
         ),
         .testTarget(
             name: "StackKitCommandsTests",

@@ -1,0 +1,1 @@
+// The Files module (issue 7, in progress).

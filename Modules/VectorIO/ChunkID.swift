@@ -1,0 +1,1 @@
+// VectorIO (issue 7, in progress).
