@@ -1,1 +1,32 @@
-// VectorIO (issue 7, in progress).
+import Crypto
+
+/// Chunk identifiers computed exactly as llama-stack's `generate_chunk_id`, so the same input gets the same id in
+/// both systems and data moves between them.
+public enum ChunkID {
+    /// The id of a chunk: the UUID text (8-4-4-4-12, lowercase hex) of the first 32 hex digits of the SHA-256 of
+    /// the UTF-8 bytes of `documentID + ":" + chunkText`, with `":" + window` appended when `window` is given.
+    ///
+    /// ```swift
+    /// ChunkID.generate(documentID: "doc-1", chunkText: "test")  // "31d1f9a3-c8d2-66e7-3c37-af2acd329778"
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - documentID: The document the chunk comes from.
+    ///   - chunkText: The chunk's text.
+    ///   - window: The chunk window (for example `"0-512"`), or `nil`.
+    /// - Returns: The id; deterministic, never throws.
+    public static func generate(documentID: String, chunkText: String, window: String? = nil) -> String {
+        var text = documentID + ":" + chunkText
+        if let window { text += ":" + window }
+        let digest = SHA256.hash(data: Array(text.utf8))
+        let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(36)
+        for (index, byte) in digest.prefix(16).enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { hex.append(UInt8(ascii: "-")) }
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+}
