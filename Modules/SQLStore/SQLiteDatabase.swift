@@ -1,8 +1,8 @@
 import CSQLite
-import StorageRefs
+package import StorageRefs
 
 /// A value as SQLite stores it.
-enum SQLiteValue: Sendable, Hashable {
+package enum SQLiteValue: Sendable, Hashable {
     case null
     case integer(Int64)
     case real(Double)
@@ -10,14 +10,14 @@ enum SQLiteValue: Sendable, Hashable {
 }
 
 /// One row of a running statement; valid only inside the row callback.
-struct SQLiteRow {
+package struct SQLiteRow {
     fileprivate let raw: OpaquePointer
 
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
-    func storageType(_ column: Int32) -> Int32 { sqlite3_column_type(raw, column) }
-    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
-    func double(_ column: Int32) -> Double { sqlite3_column_double(raw, column) }
-    func text(_ column: Int32) -> String {
+    package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
+    package func storageType(_ column: Int32) -> Int32 { sqlite3_column_type(raw, column) }
+    package func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
+    package func double(_ column: Int32) -> Double { sqlite3_column_double(raw, column) }
+    package func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(raw, column) else { return "" }
         let count = Int(sqlite3_column_bytes(raw, column))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
@@ -28,7 +28,7 @@ struct SQLiteRow {
 ///
 /// Not thread-safe: exactly one ``SQLiteTableConnection`` actor owns each. (The shared
 /// `_SQLiteSupport.SQLiteConnection` cannot bind or read `REAL` values, which `FLOAT` columns need.)
-final class SQLiteDatabase {
+package final class SQLiteDatabase {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     /// The path as given, for messages.
@@ -77,7 +77,7 @@ final class SQLiteDatabase {
     }
 
     /// Runs SQL without parameters that returns no rows (pragmas, DDL, transaction control).
-    func execute(_ sql: String) throws(StorageError) {
+    package func execute(_ sql: String) throws(StorageError) {
         let db = try open()
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(db, sql, nil, nil, &message)
@@ -91,7 +91,7 @@ final class SQLiteDatabase {
     /// Runs one statement with bound parameters, calling `onRow` for each result row; returns the
     /// number of rows changed.
     @discardableResult
-    func run(
+    package func run(
         _ sql: String,
         _ parameters: [SQLiteValue] = [],
         onRow: (SQLiteRow) throws -> Void = { _ in }
@@ -139,7 +139,7 @@ final class SQLiteDatabase {
 
     /// Runs `body` atomically: in a new transaction when none is open (`BEGIN IMMEDIATE` when
     /// `write`), otherwise in a savepoint of the open one.
-    func atomically<Result>(write: Bool, _ body: () throws -> Result) throws -> Result {
+    package func atomically<Result>(write: Bool, _ body: () throws -> Result) throws -> Result {
         let nested = !isAutocommit
         // Through `run`, so the control statements are prepared once and cached.
         _ = try run(nested ? "SAVEPOINT stackkit_sp" : (write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"))

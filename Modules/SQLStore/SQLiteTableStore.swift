@@ -97,7 +97,7 @@ public final class SQLiteTableStore: TableStore {
     }
 
     /// Runs `body` on the writer while holding the write lock.
-    func write<Result: Sendable>(_ body: @Sendable (SQLiteDatabase) throws -> Result) async throws -> Result {
+    package func write<Result: Sendable>(_ body: @Sendable (SQLiteDatabase) throws -> Result) async throws -> Result {
         try checkOpen()
         await writeLock.acquire()
         do {
@@ -111,7 +111,7 @@ public final class SQLiteTableStore: TableStore {
     }
 
     /// Runs `body` on a reader (on the writer, under the write lock, for `:memory:`).
-    func read<Result: Sendable>(_ body: @Sendable (SQLiteDatabase) throws -> Result) async throws -> Result {
+    package func read<Result: Sendable>(_ body: @Sendable (SQLiteDatabase) throws -> Result) async throws -> Result {
         guard !readers.isEmpty else { return try await write(body) }
         try checkOpen()
         let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue

@@ -1,5 +1,5 @@
 import Logging
-import PostgresNIO
+package import PostgresNIO
 public import StorageRefs
 import Synchronization
 import _PostgresSupport
@@ -200,5 +200,33 @@ final class PostgresTableTransaction: TableOperations {
 
     func describeTable(_ table: String) async throws -> TableDescription {
         try await checked().info(table).description
+    }
+}
+
+// MARK: - Raw queries for sibling modules (package access only)
+
+extension PostgresTableStore {
+    /// The quoted, schema-qualified name of `table`, after validating it.
+    ///
+    /// - Throws: ``StorageRefs/StorageError/Code-swift.struct/invalidIdentifier`` for an invalid name.
+    package func qualifiedName(_ table: String) throws -> String {
+        context.qualified(try SQLIdentifier.validate(table, kind: "table"))
+    }
+
+    /// Runs one statement on a pooled connection and returns its rows; errors are mapped as the store's own,
+    /// naming `operation`. For modules of this package that need SQL the table operations do not offer
+    /// (full-text search); every value must be bound in `query`.
+    package func rawQuery(_ query: PostgresQuery, operation: String) async throws -> [PostgresRow] {
+        try await session { session in
+            do {
+                var rows: [PostgresRow] = []
+                for try await row in try await session.connection.query(query, logger: session.context.logger) {
+                    rows.append(row)
+                }
+                return rows
+            } catch {
+                throw session.context.errors.operationFailure(error, operation: operation)
+            }
+        }
     }
 }
