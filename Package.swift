@@ -286,7 +286,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VectorIOTests",
-            dependencies: ["VectorIO", "VectorIOSQLite", "VectorIOPostgres", "_TestBackends", "SQLStore", "StorageRefs", logging],
+            dependencies: ["VectorIO", "VectorIOSQLite", "VectorIOPostgres", "CVectorKernels", "_TestBackends", "SQLStore", "SQLStorePostgres", "StorageRefs", logging],
             path: "Tests/VectorIOTests"
         ),
         .testTarget(

@@ -13,11 +13,11 @@ public enum ChunkID {
     /// - Parameters:
     ///   - documentID: The document the chunk comes from.
     ///   - chunkText: The chunk's text.
-    ///   - window: The chunk window (for example `"0-512"`), or `nil`.
+    ///   - window: The chunk window (for example `"0-512"`), or `nil`; an empty window is ignored, as in llama-stack.
     /// - Returns: The id; deterministic, never throws.
     public static func generate(documentID: String, chunkText: String, window: String? = nil) -> String {
         var text = documentID + ":" + chunkText
-        if let window { text += ":" + window }
+        if let window, !window.isEmpty { text += ":" + window }
         let digest = SHA256.hash(data: Array(text.utf8))
         let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
