@@ -216,7 +216,7 @@ let package = Package(
         .executableTarget(
             name: "stackkit-bench",
             dependencies: [
-                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "Scheduler", "CSQLite", "VectorIO", "VectorIOSQLite",
+                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "Scheduler", "CSQLite", "VectorIO", "VectorIOSQLite", "CVectorKernels",
                 postgresNIO, nioCore, nioPosix, argumentParser, logging,
             ],
             path: "Tools/stackkit-bench"

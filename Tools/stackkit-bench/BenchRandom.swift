@@ -21,6 +21,11 @@ struct BenchRandom: RandomNumberGenerator {
         Int(self.next() % UInt64(bound))
     }
 
+    /// A number in `[0, 1)` with 53 random bits.
+    mutating func nextDouble() -> Double {
+        Double(self.next() >> 11) * 0x1.0p-53
+    }
+
     /// The seed of one measurement: the same for our run and its baseline, different for every operation, task
     /// count and run.
     static func seed(operation: KVOperation, tasks: Int, run: Int) -> UInt64 {
