@@ -7,6 +7,7 @@
 #   Scripts/bench.sh sql --backend postgres
 #   Scripts/bench.sh stores                         # the responses store, durable and buffered
 #   Scripts/bench.sh scheduler                      # the job scheduler: jobs/s (1 and 2 processes) and claim latency
+#   Scripts/bench.sh vector                         # exact vector search vs numpy/faiss-cpu (pip install numpy faiss-cpu), FTS5
 # Without a suite name the arguments go to every suite, so use only the options they share (--json, --runs,
 # --scale).
 set -euo pipefail
@@ -24,7 +25,7 @@ start_redis
 swift build -c release --product stackkit-bench >&2
 swift build -c release --product stackkit-scheduler-worker >&2
 case "${1:-}" in
-kv | sql | stores | scheduler)
+kv | sql | stores | scheduler | vector)
     suite=$1
     shift
     swift run -c release --skip-build stackkit-bench "$suite" "$@"
@@ -34,5 +35,6 @@ kv | sql | stores | scheduler)
     swift run -c release --skip-build stackkit-bench sql "$@"
     swift run -c release --skip-build stackkit-bench stores "$@"
     swift run -c release --skip-build stackkit-bench scheduler "$@"
+    swift run -c release --skip-build stackkit-bench vector "$@"
     ;;
 esac

@@ -3,6 +3,8 @@
 
 #include "CVectorKernels.h"
 
+#include <stdatomic.h>
+
 #if defined(__x86_64__) || defined(_M_X64)
 #define STACKKIT_X86 1
 #include <immintrin.h>
@@ -257,14 +259,14 @@ int stackkit_kernel_supports(stackkit_kernel_level level) {
 }
 
 stackkit_kernel_level stackkit_kernel_best_level(void) {
-    // Racing first calls compute the same answer; an int store is atomic on every supported target.
-    static volatile int cached = -1;
-    int level = cached;
+    // Racing first calls compute and store the same answer.
+    static _Atomic int cached = -1;
+    int level = atomic_load_explicit(&cached, memory_order_relaxed);
     if (level < 0) {
         level = STACKKIT_KERNEL_PORTABLE;
         if (stackkit_kernel_supports(STACKKIT_KERNEL_AVX512)) level = STACKKIT_KERNEL_AVX512;
         else if (stackkit_kernel_supports(STACKKIT_KERNEL_AVX2_FMA)) level = STACKKIT_KERNEL_AVX2_FMA;
-        cached = level;
+        atomic_store_explicit(&cached, level, memory_order_relaxed);
     }
     return (stackkit_kernel_level)level;
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import StorageRefs
 
 /// An exact vector index: every query scores every chunk (cosine, dot product or Euclidean) over contiguous
@@ -31,6 +32,14 @@ public actor FlatVectorIndex: VectorIndex {
     private var idsByDocument: [String: Set<String>] = [:]
     private var nextSeq: Int64 = 1
     private let writeLock = SerialWriteLock()
+
+    /// The most child tasks one large scan uses: the number of active processors by default.
+    public var parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Sets ``parallelism`` (at least 1).
+    public func setParallelism(_ parallelism: Int) {
+        self.parallelism = max(1, parallelism)
+    }
 
     /// Rows per statement when writing or deleting many chunks (all in one transaction).
     static let writeBatch = 500
@@ -286,8 +295,8 @@ public actor FlatVectorIndex: VectorIndex {
     // MARK: Queries
 
     /// The chunks most similar to `embedding`; see ``VectorIndex/queryVector(_:options:)``.
-    public func queryVector(_ embedding: [Float], options: SearchOptions = SearchOptions()) throws -> [ChunkMatch] {
-        try queryVectors([embedding], options: options)[0]
+    public func queryVector(_ embedding: [Float], options: SearchOptions = SearchOptions()) async throws -> [ChunkMatch] {
+        try await queryVectors([embedding], options: options)[0]
     }
 
     /// ``queryVector(_:options:)`` for several queries at once: each stored vector is read once for all of them,
@@ -295,23 +304,33 @@ public actor FlatVectorIndex: VectorIndex {
     ///
     /// - Returns: One result list per query, in the order of `embeddings`.
     /// - Throws: ``VectorIOError`` naming the position of a bad embedding, or for bad options.
-    public func queryVectors(_ embeddings: [[Float]], options: SearchOptions = SearchOptions()) throws -> [[ChunkMatch]] {
+    ///
+    /// Large indexes are scanned by up to ``parallelism`` child tasks at once, each over a contiguous range of rows.
+    /// While a scan is under way, a write to the index copies the rows first (copy-on-write), so the scan sees the
+    /// rows as they were when it started.
+    public func queryVectors(_ embeddings: [[Float]], options: SearchOptions = SearchOptions()) async throws -> [[ChunkMatch]] {
         try options.validate()
         for (position, embedding) in embeddings.enumerated() {
             try EmbeddingValidation.validate(embedding, index: position, dimension: dimension)
         }
         let records = self.records
-        let include: ((Int) -> Bool)? = options.filter.map { filter in { filter.matches(records[$0].metadata) } }
-        let found = storage.search(
+        let storage = self.storage
+        var include: (@Sendable (Int) -> Bool)?
+        if let filter = options.filter {
+            include = { @Sendable slot in filter.matches(records[slot].metadata) }
+        }
+        let better: @Sendable (TopK.Entry, TopK.Entry) -> Bool = { lhs, rhs in
+            lhs.score != rhs.score
+                ? lhs.score > rhs.score
+                : records[lhs.slot].id.utf8.lexicographicallyPrecedes(records[rhs.slot].id.utf8)
+        }
+        let found = await storage.search(
             embeddings,
             k: options.k,
             threshold: options.scoreThreshold.map { Float($0) },
+            parallelism: parallelism,
             include: include,
-            better: { lhs, rhs in
-                lhs.score != rhs.score
-                    ? lhs.score > rhs.score
-                    : records[lhs.slot].id.utf8.lexicographicallyPrecedes(records[rhs.slot].id.utf8)
-            }
+            better: better
         )
         return found.map { entries in entries.map { ChunkMatch(chunk: chunk(at: $0.slot), score: Double($0.score)) } }
     }
@@ -356,7 +375,7 @@ public actor FlatVectorIndex: VectorIndex {
         ranker: Ranker = .default
     ) async throws -> [ChunkMatch] {
         try ranker.validate()
-        let vector = try queryVector(embedding, options: options)
+        let vector = try await queryVector(embedding, options: options)
         let keyword = try await queryKeyword(query, options: options)
         var chunks: [String: Chunk] = [:]
         for match in vector + keyword { chunks[match.chunk.id] = match.chunk }

@@ -62,31 +62,33 @@ struct FlatVectorStorage: Sendable {
         Array(vectors[slot * dimension..<(slot + 1) * dimension])
     }
 
-    /// The best `k` slots for each query that `include` admits and whose score reaches `threshold`.
+    /// The best `k` slots for each query among `rows` that `include` admits and whose score reaches `threshold`.
     ///
     /// - Parameters:
     ///   - queries: Query vectors of ``dimension`` values each.
+    ///   - rows: The slots to scan.
     ///   - better: The ranking order of two entries (score, then id).
+    /// - Returns: Per query, the entries best first.
     func search(
         _ queries: [[Float]],
+        rows: Range<Int>,
         k: Int,
         threshold: Float?,
         include: ((Int) -> Bool)?,
         better: @escaping (TopK.Entry, TopK.Entry) -> Bool
     ) -> [[TopK.Entry]] {
-        let rows = count
         var heaps = queries.map { _ in TopK(k: k, better: better) }
-        guard rows > 0, !queries.isEmpty else { return heaps.map { $0.sorted() } }
+        guard !rows.isEmpty, !queries.isEmpty else { return heaps.map { $0.sorted() } }
         let prepared = queries.map(prepare)
         let flat = prepared.flatMap(\.vector)
         let block = Self.blockRows
-        var scores = [Float](repeating: 0, count: min(block, rows) * queries.count)
+        var scores = [Float](repeating: 0, count: min(block, rows.count) * queries.count)
         vectors.withUnsafeBufferPointer { matrix in
             flat.withUnsafeBufferPointer { queryBuffer in
                 scores.withUnsafeMutableBufferPointer { out in
-                    var start = 0
-                    while start < rows {
-                        let length = min(block, rows - start)
+                    var start = rows.lowerBound
+                    while start < rows.upperBound {
+                        let length = min(block, rows.upperBound - start)
                         let rowsBase = matrix.baseAddress! + start * dimension
                         if queries.count == 1 {
                             stackkit_dot_rows(rowsBase, length, dimension, queryBuffer.baseAddress!, out.baseAddress!)
@@ -112,6 +114,46 @@ struct FlatVectorStorage: Sendable {
             }
         }
         return heaps.map { $0.sorted() }
+    }
+
+    /// Floats scanned per part below which a search runs on one task: splitting a small scan costs more than it
+    /// saves.
+    static let parallelThreshold = 1 << 21
+
+    /// ``search(_:rows:k:threshold:include:better:)`` over every row, split across up to `parallelism` child tasks
+    /// for large indexes (each scans a contiguous range and keeps its own best `k`; the parts are merged).
+    func search(
+        _ queries: [[Float]],
+        k: Int,
+        threshold: Float?,
+        parallelism: Int,
+        include: (@Sendable (Int) -> Bool)?,
+        better: @escaping @Sendable (TopK.Entry, TopK.Entry) -> Bool
+    ) async -> [[TopK.Entry]] {
+        let total = count
+        let parts = max(1, min(parallelism, total * dimension * max(1, queries.count) / Self.parallelThreshold))
+        if parts == 1 {
+            return search(queries, rows: 0..<total, k: k, threshold: threshold, include: include, better: better)
+        }
+        let size = (total + parts - 1) / parts
+        let ranges = stride(from: 0, to: total, by: size).map { $0..<min($0 + size, total) }
+        let partials = await withTaskGroup(of: [[TopK.Entry]].self) { group in
+            for range in ranges {
+                group.addTask {
+                    self.search(queries, rows: range, k: k, threshold: threshold, include: include, better: better)
+                }
+            }
+            var all: [[[TopK.Entry]]] = []
+            for await partial in group { all.append(partial) }
+            return all
+        }
+        return queries.indices.map { q in
+            var merged = TopK(k: k, better: better)
+            for partial in partials {
+                for entry in partial[q] { merged.offer(entry) }
+            }
+            return merged.sorted()
+        }
     }
 
     /// A query as the kernel takes it: unit length for cosine, as given otherwise, with its squared norm.

@@ -1,6 +1,6 @@
 import PostgresNIO
 public import SQLStorePostgres
-public import StorageRefs
+import StorageRefs
 public import VectorIO
 
 /// Keyword search with PostgreSQL full-text search (`to_tsvector`, `ts_rank_cd`) over the chunk table of a

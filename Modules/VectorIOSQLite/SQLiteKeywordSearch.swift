@@ -1,5 +1,5 @@
 public import SQLStore
-public import StorageRefs
+import StorageRefs
 public import VectorIO
 
 /// Keyword search with SQLite FTS5 (BM25) over the chunk table of a ``VectorIO/FlatVectorIndex`` in a

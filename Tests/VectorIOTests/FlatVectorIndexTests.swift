@@ -36,13 +36,15 @@ struct FlatVectorIndexTests {
             let index = try await FlatVectorIndex.open(store: backend.store, table: "chunks", dimension: dimension, metric: metric)
             let items = vectors.enumerated().map { ("c\($0.offset)", $0.element) }
             try await index.add(items.map { chunk($0.0, embedding: $0.1) })
-            let queries = randomVectors(count: 20, dimension: dimension, seed: 99)
+            // 128 queries × 1,003 rows × 37 floats is above the parallel threshold: the batch is split across tasks.
+            let queries = randomVectors(count: 128, dimension: dimension, seed: 99)
             let batch = try await index.queryVectors(queries, options: SearchOptions(k: 10))
             for (position, query) in queries.enumerated() {
                 let expected = Self.bruteForce(items, query: query, metric: metric, k: 10)
+                #expect(batch[position].map(\.chunk.id) == expected)
+                guard position < 20 else { continue }
                 let single = try await index.queryVector(query, options: SearchOptions(k: 10))
                 #expect(single.map(\.chunk.id) == expected)
-                #expect(batch[position].map(\.chunk.id) == expected)
                 #expect(zip(single, single.dropFirst()).allSatisfy { $0.score >= $1.score })
             }
         }

@@ -13,10 +13,11 @@ struct VectorCommand: AsyncParsableCommand {
         commandName: "vector",
         abstract: "Exact vector search (FlatVectorIndex) and FTS5 keyword search, against baselines and numpy / faiss-cpu.",
         discussion: """
-            Data: --count random unit vectors of --dim Float32 (seeded), cosine, exact top --k.
+            Data: --vectors random unit vectors of --dim Float32 (seeded), cosine, exact top --k.
             Measurements (interleaved --runs times; medians; ratio = ours / baseline):
-              search single  queries/s, one query at a time through FlatVectorIndex.queryVector.
-                             Baseline: the same scan with the portable C kernel (no AVX).
+              search single  queries/s, one query at a time through FlatVectorIndex.queryVector, with its
+                             default parallelism (a task per active processor) and with one task.
+                             Baseline: the same scan on one thread with the portable C kernel (no AVX).
               search batch   queries/s in batches of --batch through queryVectors. Same baseline.
               build          chunks/s added to a FlatVectorIndex persisted in an SQLite file (1,000 per call,
                              one transaction each). Baseline: the same rows inserted through the raw SQLite C API.
@@ -32,7 +33,12 @@ struct VectorCommand: AsyncParsableCommand {
     )
 
     @Option(name: .long, help: "Vectors in the index.")
-    var count = 100_000
+    var vectors = 100_000
+
+    @Option(name: .long, help: "Multiplies --vectors (for a quick run).")
+    var scale = 1.0
+
+    private var count: Int { max(1_000, Int(Double(vectors) * scale)) }
 
     @Option(name: .long, help: "Vector dimension.")
     var dim = 384
@@ -69,12 +75,14 @@ struct VectorCommand: AsyncParsableCommand {
         // Search: an index over an in-memory table store (the scan never touches it).
         let memoryStore = try SQLiteTableStore(path: ":memory:")
         let index = try await FlatVectorIndex.open(store: memoryStore, table: "bench_chunks", dimension: dim)
+        let parallelism = await index.parallelism
+        report.note("FlatVectorIndex scans with up to \(parallelism) tasks (active processors); '1 task' lines use one")
         for start in stride(from: 0, to: count, by: 5_000) {
             try await index.add((start..<min(start + 5_000, count)).map { data.chunk($0, text: "") })
         }
         let baseline = PortableScan(vectors: data.flatVectors, dimension: dim)
         var ourTopIDs: [String] = []
-        var single: [Double] = [], singleBaseline: [Double] = []
+        var single: [Double] = [], singleOneTask: [Double] = [], singleBaseline: [Double] = []
         var batched: [Double] = [], batchedBaseline: [Double] = []
         for _ in 0..<runs {
             let start = ContinuousClock.now
@@ -83,6 +91,11 @@ struct VectorCommand: AsyncParsableCommand {
                 if ourTopIDs.isEmpty { ourTopIDs = found.map(\.chunk.id) }
             }
             single.append(Double(singleQueries.count) / (ContinuousClock.now - start).seconds)
+            await index.setParallelism(1)
+            let oneTaskStart = ContinuousClock.now
+            for query in singleQueries { _ = try await index.queryVector(query, options: SearchOptions(k: k)) }
+            singleOneTask.append(Double(singleQueries.count) / (ContinuousClock.now - oneTaskStart).seconds)
+            await index.setParallelism(parallelism)
             let baselineStart = ContinuousClock.now
             for query in singleQueries { _ = baseline.search(query, k: k) }
             singleBaseline.append(Double(singleQueries.count) / (ContinuousClock.now - baselineStart).seconds)
@@ -108,6 +121,7 @@ struct VectorCommand: AsyncParsableCommand {
         if let ids = peers.checkIDs["faiss"] ?? peers.checkIDs["numpy"] {
             report.note("peer top-\(k) of query 0 \(ids.map { "c\($0)" } == ourTopIDs ? "equals" : "DIFFERS FROM") ours")
         }
+        report.search("search single (1 task)", ours: KVMeasurement.median(singleOneTask), baseline: KVMeasurement.median(singleBaseline), peers: peers.rates(mode: "single"))
         report.search("search single", ours: KVMeasurement.median(single), baseline: KVMeasurement.median(singleBaseline), peers: peers.rates(mode: "single"))
         report.search("search batch \(batch)", ours: KVMeasurement.median(batched), baseline: KVMeasurement.median(batchedBaseline), peers: peers.rates(mode: "batch"))
 
