@@ -43,7 +43,7 @@ struct VectorBenchData {
         for i in 0..<dimension { flat[offset + i] *= inverse }
     }
 
-    /// A word index skewed towards small indexes (frequent words), deterministic in `n` and `position`.
+    /// A word skewed towards small indexes (frequent words: index = u³ · 4,096), deterministic in `n` and `position`.
     private func word(_ n: Int, _ position: Int) -> String {
         var random = BenchRandom(seed: seed, stream: n &* 64 &+ position)
         let u = random.nextDouble()
@@ -55,9 +55,11 @@ struct VectorBenchData {
         (0..<40).map { word(n, $0) }.joined(separator: " ")
     }
 
-    /// Keyword query `n`: two words.
+    /// Keyword query `n`: two words drawn uniformly from the vocabulary (queries name content words, which are
+    /// rarer than the texts' most frequent ones).
     func keywordQuery(_ n: Int) -> String {
-        word(1_000_000_000 + n, 0) + " " + word(1_000_000_000 + n, 1)
+        var random = BenchRandom(seed: seed, stream: 1_000_000_000 + n)
+        return vocabulary[random.next(below: vocabulary.count)] + " " + vocabulary[random.next(below: vocabulary.count)]
     }
 
     /// Chunk `n` with id `c<n>`.
