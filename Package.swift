@@ -192,7 +192,7 @@ let package = Package(
         // multipart/form-data helpers for file uploads (keeps NIO out of the Files module).
         .target(
             name: "FilesMultipart",
-            dependencies: ["Files", "StorageRefs", multipartKit],
+            dependencies: ["Files", "StorageRefs", multipartKit, .product(name: "NIOCore", package: "swift-nio")],
             path: "Modules/FilesMultipart"
         ),
 
@@ -292,7 +292,9 @@ let package = Package(
         .testTarget(
             name: "FilesTests",
             dependencies: ["Files", "FilesMultipart", "_TestBackends", "StorageRefs", logging],
-            path: "Tests/FilesTests"
+            path: "Tests/FilesTests",
+            // Multipart bodies encoded by Python's `requests` (Fixtures/make_multipart_fixtures.py).
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "StackKitCommandsTests",
