@@ -30,6 +30,13 @@ struct ChunkIDTests {
         #expect(ChunkID.generate(documentID: testCase.documentID, chunkText: testCase.text, window: testCase.window) == testCase.expected)
     }
 
+    @Test("the MD5 form of later llama-stack releases")
+    func md5() {
+        #expect(ChunkID.generate(documentID: "doc-1", chunkText: "test", digest: .md5) == "f68df25d-d9aa-ab4d-5684-64a233add20d")
+        #expect(ChunkID.generate(documentID: "doc-1", chunkText: "test", window: "0-5", digest: .md5) == "b034c9f7-3626-1ac6-b4bd-fa26302c12f2")
+        #expect(ChunkID.generate(documentID: "doc-ü", chunkText: "naïve café", digest: .md5) == "38823256-fe31-d8ac-cada-e0379a4e62b5")
+    }
+
     @Test("an empty window is ignored, as in llama-stack")
     func emptyWindow() {
         #expect(ChunkID.generate(documentID: "doc-1", chunkText: "test", window: "") == "31d1f9a3-c8d2-66e7-3c37-af2acd329778")
