@@ -45,6 +45,7 @@ let package = Package(
         .library(name: "VectorIOPostgres", targets: ["VectorIOPostgres"]),
         .library(name: "Files", targets: ["Files"]),
         .library(name: "FilesMultipart", targets: ["FilesMultipart"]),
+        .library(name: "Memory", targets: ["Memory"]),
         .executable(name: "stackkit", targets: ["stackkit"]),
         .executable(name: "stackkit-bench", targets: ["stackkit-bench"]),
     ],
@@ -195,6 +196,12 @@ let package = Package(
             dependencies: ["Files", "StorageRefs", multipartKit, .product(name: "NIOCore", package: "swift-nio")],
             path: "Modules/FilesMultipart"
         ),
+        // RAG building blocks and OpenAI vector stores (issue 8).
+        .target(
+            name: "Memory",
+            dependencies: ["StorageRefs", "VectorIO", "Scheduler", logging],
+            path: "Modules/Memory"
+        ),
 
         .target(
             name: "_TestBackends",
@@ -294,6 +301,13 @@ let package = Package(
             dependencies: ["Files", "FilesMultipart", "_TestBackends", "StorageRefs", logging],
             path: "Tests/FilesTests",
             // Multipart bodies encoded by Python's `requests` (Fixtures/make_multipart_fixtures.py).
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MemoryTests",
+            dependencies: ["Memory", "VectorIO", "StorageRefs", "_TestBackends", logging],
+            path: "Tests/MemoryTests",
+            // Token ids from Python tiktoken (Fixtures/make_tokenizer_fixture.py).
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
