@@ -5,10 +5,10 @@ import Crypto
 public enum ChunkID {
     /// The digest an id is taken from.
     public enum Digest: Sendable, Hashable {
-        /// SHA-256, first 16 bytes: llama-stack's `generate_chunk_id` at the reference commit (2c43285e2) and the
-        /// default.
+        /// SHA-256, first 16 bytes: llama-stack's `generate_chunk_id` since v0.2.22 (the FIPS migration, #3423)
+        /// and at the reference commit (2c43285e2). The default.
         case sha256
-        /// MD5 (all 16 bytes): later llama-stack releases (made FIPS-friendly), for data coming from them.
+        /// MD5 (all 16 bytes): llama-stack up to v0.2.21, for chunks stored by those releases.
         case md5
     }
 

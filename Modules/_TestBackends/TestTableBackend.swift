@@ -87,7 +87,10 @@ package final class TestTableBackend: Sendable {
         let config = try Self.postgresConfig(variable: variable)
         let schema = "stackkit_test_" + UUID().uuidString.prefix(8).lowercased()
         @Sendable func connect() async throws -> PostgresTableBackend {
-            try await PostgresTableBackend.open(named: "test", config: config, options: .init(), schema: schema, logger: Self.logger)
+            // A 30 s connect timeout (production default 5 s): every suite connects at once on a loaded 2-core CI machine.
+            try await PostgresTableBackend.open(
+                named: "test", config: config, options: .init(connectTimeout: .seconds(30)), schema: schema, logger: Self.logger
+            )
         }
         @Sendable func reopen() async throws -> TestTableBackend {
             let again = try await connect()
