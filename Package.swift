@@ -305,7 +305,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MemoryTests",
-            dependencies: ["Memory", "VectorIO", "StorageRefs", "_TestBackends", logging],
+            dependencies: [
+                "Memory", "VectorIO", "StorageRefs", "_TestBackends", logging, nioCore, nioPosix,
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Tests/MemoryTests",
             // Token ids from Python tiktoken (Fixtures/make_tokenizer_fixture.py).
             resources: [.copy("Fixtures")]
