@@ -46,6 +46,7 @@ let package = Package(
         .library(name: "Files", targets: ["Files"]),
         .library(name: "FilesMultipart", targets: ["FilesMultipart"]),
         .library(name: "Memory", targets: ["Memory"]),
+        .library(name: "MemoryPDF", targets: ["MemoryPDF"]),
         .executable(name: "stackkit", targets: ["stackkit"]),
         .executable(name: "stackkit-bench", targets: ["stackkit-bench"]),
     ],
@@ -202,6 +203,18 @@ let package = Package(
             dependencies: ["StorageRefs", "VectorIO", "Scheduler", logging],
             path: "Modules/Memory"
         ),
+        // poppler's GLib C API (Debian's libpoppler-glib-dev) for PDF text.
+        .systemLibrary(
+            name: "CPoppler",
+            path: "Modules/CPoppler",
+            pkgConfig: "poppler-glib",
+            providers: [.apt(["libpoppler-glib-dev"])]
+        ),
+        .target(
+            name: "MemoryPDF",
+            dependencies: ["Memory", "CPoppler"],
+            path: "Modules/MemoryPDF"
+        ),
 
         .target(
             name: "_TestBackends",
@@ -311,6 +324,13 @@ let package = Package(
             ],
             path: "Tests/MemoryTests",
             // Token ids from Python tiktoken (Fixtures/make_tokenizer_fixture.py).
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MemoryPDFTests",
+            dependencies: ["MemoryPDF", "Memory"],
+            path: "Tests/MemoryPDFTests",
+            // A two-page PDF made with fpdf2 (Tests/MemoryPDFTests/Fixtures/make_pdf_fixture.py).
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

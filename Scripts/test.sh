@@ -11,8 +11,9 @@ source Scripts/lib/services.sh
 # Servers the suites need; each name has a start_<name> function in Scripts/lib/services.sh.
 SERVICES=(postgres postgres_fault redis)
 
-# The SQLite C API module (CSQLite) needs the system header.
+# The SQLite C API module (CSQLite) needs the system header; MemoryPDF needs poppler's GLib API (CPoppler).
 [ -f /usr/include/sqlite3.h ] || apt_install libsqlite3-dev
+pkg-config --exists poppler-glib 2>/dev/null || apt_install libpoppler-glib-dev pkg-config
 
 trap stop_services EXIT
 for service in "${SERVICES[@]}"; do "start_$service"; done
