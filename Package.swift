@@ -319,7 +319,7 @@ let package = Package(
         .testTarget(
             name: "MemoryTests",
             dependencies: [
-                "Memory", "VectorIO", "StorageRefs", "_TestBackends", logging, nioCore, nioPosix,
+                "Memory", "VectorIO", "VectorIOSQLite", "SQLStore", "StorageRefs", "_TestBackends", logging, nioCore, nioPosix,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/MemoryTests",

@@ -17,6 +17,15 @@ public struct TextChunk: Hashable, Sendable {
     /// The window's token range in the document, half-open.
     public var tokenRange: Range<Int>
 
+    /// Creates a chunk.
+    public init(id: String, documentID: String, content: String, metadata: [String: JSONValue], tokenRange: Range<Int>) {
+        self.id = id
+        self.documentID = documentID
+        self.content = content
+        self.metadata = metadata
+        self.tokenRange = tokenRange
+    }
+
     /// This chunk with an embedding, for a ``VectorIO/VectorIndex``.
     public func embedded(_ embedding: [Float]) -> Chunk {
         Chunk(id: id, documentID: documentID, content: content, metadata: metadata, embedding: embedding)
