@@ -319,7 +319,8 @@ let package = Package(
         .testTarget(
             name: "MemoryTests",
             dependencies: [
-                "Memory", "VectorIO", "VectorIOSQLite", "SQLStore", "StorageRefs", "_TestBackends", logging, nioCore, nioPosix,
+                "Memory", "VectorIO", "VectorIOSQLite", "VectorIOPostgres", "SQLStore", "SQLStorePostgres", "StorageRefs", "_TestBackends",
+                logging, nioCore, nioPosix,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/MemoryTests",

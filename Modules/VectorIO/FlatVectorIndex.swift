@@ -160,6 +160,13 @@ public actor FlatVectorIndex: VectorIndex {
         slotByID[id].map(chunk(at:))
     }
 
+    /// Every chunk of a document, in insertion order (the order they were first added).
+    public func chunks(documentID: String) -> [Chunk] {
+        (idsByDocument[documentID] ?? []).compactMap { slotByID[$0] }
+            .sorted { records[$0].seq < records[$1].seq }
+            .map(chunk(at:))
+    }
+
     private func chunk(at slot: Int) -> Chunk {
         let record = records[slot]
         return Chunk(

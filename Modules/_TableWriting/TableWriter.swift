@@ -154,7 +154,11 @@ public final class TableWriter: Service, Sendable {
                 try await self.apply([write], retry: retry)
                 return
             } catch {
-                if Self.isPermanent(error) || attempt >= configuration.maxAttempts {
+                // After an abandoned attempt (a timeout) that transaction may still commit: its row then makes
+                // this attempt's insert violate the key even though the existence check passed. That is not a
+                // rejection; the next attempt's check sees the committed row and skips it.
+                let abandonedAttemptCommitted = retry && (error as? StorageError)?.code == .constraintViolation
+                if (Self.isPermanent(error) && !abandonedAttemptCommitted) || attempt >= configuration.maxAttempts {
                     await self.deadLetter(write, error: error, attempts: attempt)
                     return
                 }

@@ -1,0 +1,61 @@
+import Foundation
+public import StorageRefs
+import VectorIO
+
+extension VectorStoreService {
+    /// Searches a store (OpenAI's `POST /vector_stores/{id}/search`).
+    ///
+    /// - Parameters:
+    ///   - queries: The query, or several (joined with spaces for the search; reported as `search_query`).
+    ///   - filters: OpenAI's comparison / compound filter JSON (`eq ne gt gte lt lte in nin`, `and`/`or`) over file
+    ///     attributes, applied before the top-k cut.
+    ///   - maxNumResults: 1…50, default 10.
+    ///   - ranker: `rrf` (default), `weighted`, `normalized`, or OpenAI's `auto` / `default-2024-11-15` (= rrf);
+    ///     `rankerParams` as llama-stack's (`k`, `weights`).
+    ///   - scoreThreshold: The lowest score kept.
+    ///   - searchMode: `vector` (default), `keyword` or `hybrid`.
+    ///   - rewriteQuery: Must be `false`: query rewriting is not supported, and asking for it is an error, not ignored.
+    /// - Throws: ``MemoryError`` / ``VectorIO/VectorIOError`` naming the bad field; the embedder's or index's error.
+    ///   Never an empty page for a failure.
+    public func search(
+        storeID: String,
+        queries: [String],
+        filters: JSONValue? = nil,
+        maxNumResults: Int = 10,
+        ranker: String? = nil,
+        rankerParams: [String: JSONValue] = [:],
+        scoreThreshold: Double? = nil,
+        searchMode: String = "vector",
+        rewriteQuery: Bool = false
+    ) async throws -> VectorStoreSearchPage {
+        guard !rewriteQuery else { throw MemoryError.invalid("rewrite_query", "query rewriting is not supported") }
+        guard (1...50).contains(maxNumResults) else { throw MemoryError.invalid("max_num_results", "\(maxNumResults) is outside 1...50") }
+        guard let mode = RetrievalParameters.Mode(rawValue: searchMode) else {
+            throw MemoryError.invalid("search_mode", "unknown mode '\(searchMode)'; expected vector, keyword or hybrid")
+        }
+        let query = queries.joined(separator: " ")
+        guard !query.trimmingCharacters(in: .whitespaces).isEmpty else { throw MemoryError.invalid("query", "empty") }
+        let filter = try filters.map { try MetadataFilter(json: $0) }
+        let strategy = ranker.flatMap { ["auto", "default-2024-11-15", "none"].contains($0) ? "rrf" : $0 }
+        let parameters = RetrievalParameters(
+            maxChunks: maxNumResults, mode: mode, scoreThreshold: scoreThreshold,
+            ranker: try Ranker(strategy: strategy, params: rankerParams), filter: filter
+        )
+        let store = try await storeRow(storeID).store
+        guard let embedder = embedders[store.embeddingModel] else {
+            throw MemoryError.invalid("embedding_model", "the store's model '\(store.embeddingModel)' has no embedder here")
+        }
+        let retriever = try ChunkRetriever(index: try await index(for: store), embedder: embedder)
+        let matches = try await retriever.query(query, parameters: parameters)
+        let results = matches.map { match in
+            VectorStoreSearchResult(
+                fileID: match.chunk.documentID,
+                filename: match.chunk.metadata["filename"]?.stringValue ?? "",
+                score: match.score,
+                attributes: match.chunk.metadata.filter { !Self.internalKeys.contains($0.key) },
+                content: [.init(text: match.chunk.content)]
+            )
+        }
+        return VectorStoreSearchPage(searchQuery: queries, data: results)
+    }
+}
