@@ -329,7 +329,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MemoryPDFTests",
-            dependencies: ["MemoryPDF", "Memory"],
+            dependencies: ["MemoryPDF", "Memory", "VectorIO", "VectorIOSQLite", "SQLStore", "StorageRefs", "_TestBackends"],
             path: "Tests/MemoryPDFTests",
             // A two-page PDF made with fpdf2 (Tests/MemoryPDFTests/Fixtures/make_pdf_fixture.py).
             resources: [.copy("Fixtures")]
