@@ -320,7 +320,7 @@ let package = Package(
             name: "MemoryTests",
             dependencies: [
                 "Memory", "VectorIO", "VectorIOSQLite", "VectorIOPostgres", "SQLStore", "SQLStorePostgres", "StorageRefs", "_TestBackends",
-                logging, nioCore, nioPosix,
+                "Scheduler", logging, nioCore, nioPosix,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/MemoryTests",

@@ -24,6 +24,16 @@ extension VectorStoreService {
         attributes: [String: JSONValue] = [:],
         chunkingStrategy: ChunkingStrategy? = nil
     ) async throws -> VectorStoreFileObject {
+        try await attachFile(storeID: storeID, fileID: fileID, attributes: attributes, chunkingStrategy: chunkingStrategy, batchID: nil)
+    }
+
+    func attachFile(
+        storeID: String,
+        fileID: String,
+        attributes: [String: JSONValue],
+        chunkingStrategy: ChunkingStrategy?,
+        batchID: String?
+    ) async throws -> VectorStoreFileObject {
         let (store, storeStrategy) = try await storeRow(storeID)
         let strategy = chunkingStrategy ?? storeStrategy
         try strategy.validate()
@@ -37,7 +47,7 @@ extension VectorStoreService {
             "key": .string(key), "store_id": .string(storeID), "file_id": .string(fileID), "filename": "",
             "created_at": .integer(created), "status": "in_progress", "last_error": .null,
             "attributes": .json(.object(attributes)), "chunking_strategy": .json(VectorStoreTables.strategyJSON(strategy)),
-            "usage_bytes": 0, "chunk_count": 0,
+            "usage_bytes": 0, "chunk_count": 0, "batch_id": batchID.map { .string($0) } ?? .null,
         ])
         let filesTable = configuration.filesTable
         try await changeCounts(storeID: storeID, deltas: ["in_progress": 1, "total": 1]) { tx in
@@ -79,6 +89,10 @@ extension VectorStoreService {
                     where: .equal("key", .string(key))
                 )
             }
+        } catch where error is CancellationError || Task.isCancelled {
+            // Stopped (a cancelled batch, a shutting-down process), not failed: the file stays in_progress for a
+            // resumed batch to process again, or for the cancel to record as cancelled.
+            throw error
         } catch {
             let code = (error as? MemoryError).map { [.unsupportedContent, .undecodableText].contains($0.code) } == true ? "unsupported_file" : "server_error"
             let message = (error as? MemoryError)?.message ?? String(describing: error)

@@ -1,4 +1,5 @@
 import Foundation
+import Scheduler
 public import StorageRefs
 public import VectorIO
 
@@ -13,10 +14,20 @@ public actor VectorStoreService {
     public struct Configuration: Sendable {
         public var storesTable: String
         public var filesTable: String
+        public var batchesTable: String
+        /// Files of one batch processed at once. Default 3, as llama-stack.
+        public var batchConcurrency: Int
 
-        public init(storesTable: String = "vector_stores", filesTable: String = "vector_store_files") {
+        public init(
+            storesTable: String = "vector_stores",
+            filesTable: String = "vector_store_files",
+            batchesTable: String = "vector_store_file_batches",
+            batchConcurrency: Int = 3
+        ) {
             self.storesTable = storesTable
             self.filesTable = filesTable
+            self.batchesTable = batchesTable
+            self.batchConcurrency = max(1, batchConcurrency)
         }
     }
 
@@ -30,6 +41,7 @@ public actor VectorStoreService {
     let keywordSearch: (any KeywordSearchBackend)?
     let clock: any WallClock
     var indexes: [String: FlatVectorIndex] = [:]
+    var scheduler: JobScheduler?
 
     /// Creates the service; call ``prepare()`` before use.
     ///
@@ -68,6 +80,7 @@ public actor VectorStoreService {
     public func prepare() async throws {
         try await tables.createTable(VectorStoreTables.stores(configuration.storesTable))
         try await tables.createTable(VectorStoreTables.files(configuration.filesTable))
+        try await tables.createTable(VectorStoreTables.batches(configuration.batchesTable))
     }
 
     var now: Int64 { Int64(clock.now().timeIntervalSince1970.rounded(.down)) }

@@ -43,8 +43,26 @@ enum VectorStoreTables {
                 ColumnDefinition(name: "chunking_strategy", type: .json, isNullable: false),
                 ColumnDefinition(name: "usage_bytes", type: .integer, isNullable: false),
                 ColumnDefinition(name: "chunk_count", type: .integer, isNullable: false),
+                ColumnDefinition(name: "batch_id", type: .string),
             ],
-            indexes: [IndexDefinition(columns: ["store_id", "created_at", "key"])]
+            indexes: [IndexDefinition(columns: ["store_id", "created_at", "key"]), IndexDefinition(columns: ["batch_id", "status"])]
+        )
+    }
+
+    static func batches(_ name: String) -> TableSchema {
+        TableSchema(
+            name: name,
+            columns: [
+                ColumnDefinition(name: "id", type: .string, isPrimaryKey: true),
+                ColumnDefinition(name: "store_id", type: .string, isNullable: false),
+                ColumnDefinition(name: "created_at", type: .integer, isNullable: false),
+                ColumnDefinition(name: "expires_at", type: .integer, isNullable: false),
+                ColumnDefinition(name: "status", type: .string, isNullable: false),
+                ColumnDefinition(name: "file_ids", type: .json, isNullable: false),
+                ColumnDefinition(name: "attributes", type: .json, isNullable: false),
+                ColumnDefinition(name: "chunking_strategy", type: .json, isNullable: false),
+            ],
+            indexes: [IndexDefinition(columns: ["store_id", "created_at", "id"])]
         )
     }
 
