@@ -213,6 +213,27 @@ struct VectorStoreTests {
         }
     }
 
+    @Test("expires_after counts from the last activity; an expired store reports it and refuses search and attach")
+    func expiry() async throws {
+        let clock = ManualWallClock()
+        try await VectorStoreFixture.with(.sqlite, clock: clock) { fixture in
+            let store = try await fixture.service.createStore(expiresAfter: ["anchor": "last_active_at", "days": 2], chunkingStrategy: Self.small)
+            #expect(store.expiresAt == store.createdAt + 2 * 86_400)
+            clock.advance(by: 86_400)
+            _ = try await fixture.service.attachFile(storeID: store.id, fileID: "file-whales")
+            let active = try await fixture.service.retrieveStore(id: store.id)
+            #expect(active.expiresAt == store.createdAt + 3 * 86_400 && active.status == "completed")
+            clock.advance(by: 2 * 86_400)
+            #expect(try await fixture.service.retrieveStore(id: store.id).status == "expired")
+            await #expect(throws: MemoryError.invalid("vector_store_id", "vector store '\(store.id)' has expired")) {
+                try await fixture.service.search(storeID: store.id, queries: ["whales"])
+            }
+            await #expect(throws: MemoryError.self) { try await fixture.service.attachFile(storeID: store.id, fileID: "file-bread") }
+            await #expect(throws: MemoryError.self) { try await fixture.service.createStore(expiresAfter: ["anchor": "created_at", "days": 2]) }
+            #expect(try await fixture.service.deleteStore(id: store.id).deleted)
+        }
+    }
+
     @Test("listing stores pages by after/before with the page's first and last ids", arguments: backendKinds)
     func listStores(kind: TestTableBackend.Kind) async throws {
         let clock = ManualWallClock()

@@ -32,7 +32,7 @@ extension VectorStoreService {
         guard !fileIDs.isEmpty else { throw MemoryError.invalid("file_ids", "empty") }
         guard Set(fileIDs).count == fileIDs.count else { throw MemoryError.invalid("file_ids", "duplicate ids") }
         try Self.validateAttributes(attributes)
-        let (_, storeStrategy) = try await storeRow(storeID)
+        let (_, storeStrategy) = try await activeStoreRow(storeID)
         let strategy = chunkingStrategy ?? storeStrategy
         try strategy.validate()
         let id = "vsfb_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()

@@ -34,7 +34,7 @@ extension VectorStoreService {
         chunkingStrategy: ChunkingStrategy?,
         batchID: String?
     ) async throws -> VectorStoreFileObject {
-        let (store, storeStrategy) = try await storeRow(storeID)
+        let (store, storeStrategy) = try await activeStoreRow(storeID)
         let strategy = chunkingStrategy ?? storeStrategy
         try strategy.validate()
         try Self.validateAttributes(attributes)
@@ -121,6 +121,10 @@ extension VectorStoreService {
                 throw MemoryError.invalid("vector_store_id", "no vector store with id '\(storeID)'")
             }
             var values: [String: TableValue] = ["last_active_at": .integer(now)]
+            // `expires_after` counts from the last activity.
+            if let days = try? VectorStoreService.expirationDays(row["expires_after"]?.jsonValue) {
+                values["expires_at"] = .integer(now + Int64(days) * 86_400)
+            }
             for (column, delta) in deltas {
                 values[column] = .integer((row[column]?.integerValue ?? 0) + Int64(delta))
             }

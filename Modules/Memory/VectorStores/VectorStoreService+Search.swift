@@ -41,7 +41,7 @@ extension VectorStoreService {
             maxChunks: maxNumResults, mode: mode, scoreThreshold: scoreThreshold,
             ranker: try Ranker(strategy: strategy, params: rankerParams), filter: filter
         )
-        let store = try await storeRow(storeID).store
+        let store = try await activeStoreRow(storeID).store
         guard let embedder = embedders[store.embeddingModel] else {
             throw MemoryError.invalid("embedding_model", "the store's model '\(store.embeddingModel)' has no embedder here")
         }

@@ -147,7 +147,12 @@ public actor VectorStoreService {
         let page = try await VectorStoreTables.page(
             tables, table: configuration.storesTable, scope: nil, limit: limit, order: order, after: after, before: before
         )
-        let stores = try page.rows.map { try VectorStoreTables.store(from: $0).store }
+        let now = self.now
+        let stores = try page.rows.map { row in
+            var store = try VectorStoreTables.store(from: row).store
+            if let expiresAt = store.expiresAt, expiresAt <= now { store.status = "expired" }
+            return store
+        }
         return VectorStorePage(data: stores, firstID: stores.first?.id, lastID: stores.last?.id, hasMore: page.hasMore)
     }
 
@@ -155,6 +160,7 @@ public actor VectorStoreService {
     public func updateStore(id: String, name: String? = nil, expiresAfter: JSONValue? = nil, metadata: [String: JSONValue]? = nil) async throws -> VectorStoreObject {
         let current = try await storeRow(id).store
         var values: [String: TableValue] = ["last_active_at": .integer(now)]
+        if let days = try Self.expirationDays(current.expiresAfter) { values["expires_at"] = .integer(now + Int64(days) * 86_400) }
         if let name { values["name"] = .string(name) }
         if let metadata { values["metadata"] = .json(.object(metadata)) }
         if let expiresAfter {
@@ -187,7 +193,18 @@ public actor VectorStoreService {
         guard let row = try await tables.fetchOne(from: configuration.storesTable, where: .equal("id", .string(id))) else {
             throw MemoryError.invalid("vector_store_id", "no vector store with id '\(id)'")
         }
-        return try VectorStoreTables.store(from: row)
+        var (store, strategy) = try VectorStoreTables.store(from: row)
+        if let expiresAt = store.expiresAt, expiresAt <= now { store.status = "expired" }
+        return (store, strategy)
+    }
+
+    /// The store, which must not have expired (an expired store can be read, listed and deleted, nothing else).
+    func activeStoreRow(_ id: String) async throws -> (store: VectorStoreObject, strategy: ChunkingStrategy) {
+        let row = try await storeRow(id)
+        guard row.store.status != "expired" else {
+            throw MemoryError.invalid("vector_store_id", "vector store '\(id)' has expired")
+        }
+        return row
     }
 
     func index(for store: VectorStoreObject) async throws -> FlatVectorIndex {
