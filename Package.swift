@@ -236,7 +236,7 @@ let package = Package(
         .executableTarget(
             name: "stackkit-bench",
             dependencies: [
-                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "Scheduler", "CSQLite", "VectorIO", "VectorIOSQLite", "CVectorKernels",
+                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "Scheduler", "CSQLite", "VectorIO", "VectorIOSQLite", "CVectorKernels", "Memory",
                 postgresNIO, nioCore, nioPosix, argumentParser, logging,
             ],
             path: "Tools/stackkit-bench"

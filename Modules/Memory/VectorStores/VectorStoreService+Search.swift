@@ -1,6 +1,6 @@
 import Foundation
 public import StorageRefs
-import VectorIO
+public import VectorIO
 
 extension VectorStoreService {
     /// Searches a store (OpenAI's `POST /vector_stores/{id}/search`).
@@ -41,11 +41,7 @@ extension VectorStoreService {
             maxChunks: maxNumResults, mode: mode, scoreThreshold: scoreThreshold,
             ranker: try Ranker(strategy: strategy, params: rankerParams), filter: filter
         )
-        let store = try await activeStoreRow(storeID).store
-        guard let embedder = embedders[store.embeddingModel] else {
-            throw MemoryError.invalid("embedding_model", "the store's model '\(store.embeddingModel)' has no embedder here")
-        }
-        let retriever = try ChunkRetriever(index: try await index(for: store), embedder: embedder)
+        let (retriever, _) = try await retriever(storeID)
         let matches = try await retriever.query(query, parameters: parameters)
         let results = matches.map { match in
             VectorStoreSearchResult(
@@ -57,5 +53,28 @@ extension VectorStoreService {
             )
         }
         return VectorStoreSearchPage(searchQuery: queries, data: results)
+    }
+}
+
+extension VectorStoreService {
+    /// Inserts chunks straight into a store's index (llama-stack's `insert_chunks`), embedding those without an
+    /// embedding with the store's model; see ``ChunkRetriever/insert(_:)``.
+    public func insertChunks(storeID: String, chunks: [PendingChunk]) async throws {
+        let (retriever, _) = try await retriever(storeID)
+        try await retriever.insert(chunks)
+    }
+
+    /// Queries a store's index (llama-stack's `query_chunks`); see ``ChunkRetriever/query(_:parameters:)``.
+    public func queryChunks(storeID: String, query: String, parameters: RetrievalParameters = RetrievalParameters()) async throws -> [ChunkMatch] {
+        let (retriever, _) = try await retriever(storeID)
+        return try await retriever.query(query, parameters: parameters)
+    }
+
+    func retriever(_ storeID: String) async throws -> (ChunkRetriever, VectorStoreObject) {
+        let store = try await activeStoreRow(storeID).store
+        guard let embedder = embedders[store.embeddingModel] else {
+            throw MemoryError.invalid("embedding_model", "the store's model '\(store.embeddingModel)' has no embedder here")
+        }
+        return (try ChunkRetriever(index: try await index(for: store), embedder: embedder), store)
     }
 }
