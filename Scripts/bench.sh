@@ -8,6 +8,7 @@
 #   Scripts/bench.sh stores                         # the responses store, durable and buffered
 #   Scripts/bench.sh scheduler                      # the job scheduler: jobs/s (1 and 2 processes) and claim latency
 #   Scripts/bench.sh vector                         # exact vector search vs numpy/faiss-cpu (pip install numpy faiss-cpu), FTS5
+#   Scripts/bench.sh memory                         # vector stores: ingest and search latency (needs ../shared/data/llama3-tokenizer.model)
 # Without a suite name the arguments go to every suite, so use only the options they share (--json, --runs,
 # --scale).
 set -euo pipefail
@@ -25,7 +26,7 @@ start_redis
 swift build -c release --product stackkit-bench >&2
 swift build -c release --product stackkit-scheduler-worker >&2
 case "${1:-}" in
-kv | sql | stores | scheduler | vector)
+kv | sql | stores | scheduler | vector | memory)
     suite=$1
     shift
     swift run -c release --skip-build stackkit-bench "$suite" "$@"

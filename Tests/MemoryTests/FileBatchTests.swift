@@ -132,7 +132,8 @@ struct FileBatchTests {
         try await first.useScheduler(firstScheduler)
         let firstRun = Task { try await firstScheduler.run() }
         let store = try await first.createStore(chunkingStrategy: Self.strategy)
-        let ids = (0..<8).map { "file-\($0)" }
+        // A file that fails must stay failed after the resume (llama-stack's resume counted it completed).
+        let ids = (0..<8).map { "file-\($0)" } + ["file-missing"]
         let batch = try await first.createFileBatch(storeID: store.id, fileIDs: ids)
         var iterator = reached.makeAsyncIterator()
         await iterator.next()
@@ -142,6 +143,7 @@ struct FileBatchTests {
         let interrupted = try await first.retrieveFileBatch(storeID: store.id, batchID: batch.id)
         #expect(interrupted.status == "in_progress")
         #expect(interrupted.fileCounts.completed < 8)
+        #expect(interrupted.fileCounts.total == 9)
 
         // A new process on the same database resumes the job.
         let reopened = try await backend.reopen()
@@ -153,7 +155,7 @@ struct FileBatchTests {
             _ = try await secondScheduler.waitUntilFinished(id: batch.id)
             let done = try await second.retrieveFileBatch(storeID: store.id, batchID: batch.id)
             #expect(done.status == "completed")
-            #expect(done.fileCounts == VectorStoreFileCounts(completed: 8, total: 8))
+            #expect(done.fileCounts == VectorStoreFileCounts(completed: 8, failed: 1, total: 9))
             try await Self.expectCountsMatchRecords(second, store.id)
             let contents = try await second.fileContents(storeID: store.id, fileID: "file-3")
             #expect(contents.data.map(\.text) == ["note number 3"])

@@ -112,6 +112,23 @@ struct VectorStoreTests {
         }
     }
 
+    @Test("concurrent attaches leave counts equal to the file records (no lost updates)", arguments: backendKinds)
+    func concurrentAttaches(kind: TestTableBackend.Kind) async throws {
+        try await VectorStoreFixture.with(kind) { fixture in
+            let store = try await fixture.service.createStore(chunkingStrategy: Self.small)
+            let service = fixture.service
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<12 { group.addTask { _ = try await service.attachFile(storeID: store.id, fileID: "file-\(n)") } }
+                for n in 0..<3 { group.addTask { _ = try await service.attachFile(storeID: store.id, fileID: "file-missing-\(n)") } }
+                // The same file attached twice at once is attached once.
+                group.addTask { _ = try await service.attachFile(storeID: store.id, fileID: "file-0") }
+                try await group.waitForAll()
+            }
+            #expect(try await service.retrieveStore(id: store.id).fileCounts == VectorStoreFileCounts(completed: 12, failed: 3, total: 15))
+            try await FileBatchTests.expectCountsMatchRecords(service, store.id)
+        }
+    }
+
     @Test("file contents of 26 chunks come back in file order", arguments: backendKinds)
     func contentsInOrder(kind: TestTableBackend.Kind) async throws {
         try await VectorStoreFixture.with(kind) { fixture in

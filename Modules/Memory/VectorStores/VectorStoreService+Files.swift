@@ -50,8 +50,13 @@ extension VectorStoreService {
             "usage_bytes": 0, "chunk_count": 0, "batch_id": batchID.map { .string($0) } ?? .null,
         ])
         let filesTable = configuration.filesTable
-        try await changeCounts(storeID: storeID, deltas: ["in_progress": 1, "total": 1]) { tx in
-            try await tx.insert(into: filesTable, rows: [row])
+        do {
+            try await changeCounts(storeID: storeID, deltas: ["in_progress": 1, "total": 1]) { tx in
+                try await tx.insert(into: filesTable, rows: [row])
+            }
+        } catch let error as StorageError where error.code == .constraintViolation {
+            // Attached concurrently by another call: that call processes it.
+            return try await retrieveFile(storeID: storeID, fileID: fileID)
         }
         try await process(store: store, fileID: fileID, key: key, attributes: attributes, strategy: strategy)
         return try await retrieveFile(storeID: storeID, fileID: fileID)
