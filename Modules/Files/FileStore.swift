@@ -6,7 +6,8 @@ public import StorageRefs
 /// (SQLite or PostgreSQL).
 ///
 /// - **Upload** writes the bytes atomically (temporary file, `fsync`, `rename`) and then the metadata row; when the row
-///   cannot be written the bytes are removed, so a failed upload leaves nothing behind. Files on disk are named by
+///   cannot be written the bytes are removed, so a failed upload leaves nothing behind (when the insert's error came
+///   after its commit, the upload succeeds; when the outcome cannot be read, the bytes stay for the orphan sweep). Files on disk are named by
 ///   their generated id only: a filename is metadata and never reaches the file system.
 /// - **Expiry**: a file uploaded with ``FileExpiration`` is invisible once its time has passed (retrieve, content and
 ///   delete answer ``FileStoreError/Code-swift.struct/notFound``; lists skip it) and ``reclaimExpired()`` deletes
@@ -137,10 +138,22 @@ public final class FileStore: Sendable {
         do {
             try await store.insert(into: configuration.table, rows: [Self.row(file)])
         } catch {
+            // The insert may have committed before its error reached us (a connection lost after COMMIT): look.
+            // Present: the upload succeeded. Absent: remove the bytes. Unknown: leave them for the orphan sweep,
+            // so there is never a row without its bytes.
+            let lookup: Result<TableRow?, any Error>
             do {
-                try await directory.remove(id)
-            } catch let removal {
-                logger.warning("cannot remove the bytes of a failed upload; the next open removes them", metadata: ["file": "\(id)", "error": "\(removal)"])
+                lookup = .success(try await store.fetchOne(from: configuration.table, where: .equal("id", .string(id))))
+            } catch let lookupError {
+                lookup = .failure(lookupError)
+            }
+            if case .success(.some) = lookup { return file }
+            if case .success(.none) = lookup {
+                do {
+                    try await directory.remove(id)
+                } catch let removal {
+                    logger.warning("cannot remove the bytes of a failed upload; the next open removes them", metadata: ["file": "\(id)", "error": "\(removal)"])
+                }
             }
             throw error
         }

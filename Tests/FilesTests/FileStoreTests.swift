@@ -158,6 +158,17 @@ struct FileStoreTests {
         }
     }
 
+    @Test("an insert that commits but reports an error is a successful upload (bytes kept)")
+    func insertCommittedThenFailed() async throws {
+        let failure = FailureSwitch()
+        try await FileStoreFixture.with(.sqlite, store: { InsertFailingTableStore(base: $0, failure: failure, failAfterCommit: true) }) { fixture in
+            failure.set(true)
+            let file = try await fixture.files.upload(Data("kept".utf8), filename: "k", purpose: .batch)
+            #expect(try await fixture.files.content(id: file.id) == Data("kept".utf8))
+            #expect(try fixture.namesOnDisk() == [file.id])
+        }
+    }
+
     @Test("open removes temporary files and bytes without a row; reopening sees the same files", arguments: backendKinds)
     func orphansAndReopen(kind: TestTableBackend.Kind) async throws {
         try await FileStoreFixture.with(kind) { fixture in
@@ -199,14 +210,17 @@ final class FailureSwitch: Sendable {
     func set(_ on: Bool) { state.withLock { $0 = on } }
 }
 
-/// A table store that forwards to `base` but fails inserts while `failure` is on.
+/// A table store that forwards to `base` but fails inserts while `failure` is on: before writing, or (with
+/// `failAfterCommit`) after the row is written, as a connection lost after COMMIT does.
 final class InsertFailingTableStore: TableStore {
     let base: any TableStore
     let failure: FailureSwitch
+    let failAfterCommit: Bool
 
-    init(base: any TableStore, failure: FailureSwitch) {
+    init(base: any TableStore, failure: FailureSwitch, failAfterCommit: Bool = false) {
         self.base = base
         self.failure = failure
+        self.failAfterCommit = failAfterCommit
     }
 
     var dialect: TableStoreDialect { base.dialect }
@@ -214,8 +228,9 @@ final class InsertFailingTableStore: TableStore {
     func addColumnIfNotExists(table: String, column: ColumnDefinition) async throws { try await base.addColumnIfNotExists(table: table, column: column) }
     func withTransaction<Result: Sendable>(_ body: @Sendable (any TableOperations) async throws -> Result) async throws -> Result { try await base.withTransaction(body) }
     func insert(into table: String, rows: [TableRow]) async throws {
-        if failure.isOn { throw StorageError(code: .connectionFailed, message: "injected insert failure") }
+        if failure.isOn && !failAfterCommit { throw StorageError(code: .connectionFailed, message: "injected insert failure") }
         try await base.insert(into: table, rows: rows)
+        if failure.isOn { throw StorageError(code: .connectionFailed, message: "injected failure after commit") }
     }
     func upsert(into table: String, rows: [TableRow], onConflict columns: [String]) async throws { try await base.upsert(into: table, rows: rows, onConflict: columns) }
     func fetchPage(_ query: TableQuery) async throws -> TablePage { try await base.fetchPage(query) }

@@ -45,6 +45,30 @@ struct FileBatchTests {
         )
     }
 
+    /// A prepared service with a running scheduler on a fresh backend; stops and closes everything afterwards.
+    static func withBatchService(
+        _ kind: TestTableBackend.Kind,
+        files: any VectorStoreFileSource = MemoryFileSource(files: VectorStoreFixture.corpus),
+        clock: any WallClock = SystemWallClock(),
+        concurrency: Int = 3,
+        _ body: (VectorStoreService, JobScheduler) async throws -> Void
+    ) async throws {
+        let backend = try await TestTableBackend.open(kind)
+        let service = try Self.service(backend, files: files, clock: clock, concurrency: concurrency)
+        try await service.prepare()
+        let scheduler = try await Self.scheduler(backend)
+        try await service.useScheduler(scheduler)
+        let running = Task { try await scheduler.run() }
+        do {
+            try await body(service, scheduler)
+        } catch {
+            Issue.record(error)
+        }
+        await scheduler.shutdown()
+        try await running.value
+        await backend.close()
+    }
+
     /// Checks that the store's counts equal the statuses of its file records.
     static func expectCountsMatchRecords(_ service: VectorStoreService, _ storeID: String) async throws {
         let store = try await service.retrieveStore(id: storeID)
@@ -63,13 +87,7 @@ struct FileBatchTests {
 
     @Test("a batch runs as a scheduler job: files processed, counts exact, a missing file failed", arguments: backendKinds)
     func runs(kind: TestTableBackend.Kind) async throws {
-        let backend = try await TestTableBackend.open(kind)
-        let service = try Self.service(backend, files: MemoryFileSource(files: VectorStoreFixture.corpus))
-        try await service.prepare()
-        let scheduler = try await Self.scheduler(backend)
-        try await service.useScheduler(scheduler)
-        let running = Task { try await scheduler.run() }
-        do {
+        try await Self.withBatchService(kind) { service, scheduler in
             let store = try await service.createStore(chunkingStrategy: Self.strategy)
             let ids = ["file-0", "file-1", "file-2", "file-3", "file-missing"]
             let batch = try await service.createFileBatch(storeID: store.id, fileIDs: ids, attributes: ["batch": true])
@@ -86,25 +104,14 @@ struct FileBatchTests {
             await #expect(throws: MemoryError.self) { try await service.cancelFileBatch(storeID: store.id, batchID: batch.id) }
             await #expect(throws: MemoryError.self) { try await service.retrieveFileBatch(storeID: "vs_other", batchID: batch.id) }
             await #expect(throws: MemoryError.self) { try await service.createFileBatch(storeID: store.id, fileIDs: ["a", "a"]) }
-        } catch {
-            Issue.record(error)
         }
-        await scheduler.shutdown()
-        try await running.value
-        await backend.close()
     }
 
     @Test("cancelling a running batch records every unfinished file as cancelled, with exact counts", arguments: backendKinds)
     func cancel(kind: TestTableBackend.Kind) async throws {
-        let backend = try await TestTableBackend.open(kind)
         let (reached, signal) = AsyncStream.makeStream(of: Void.self)
         let files = HangingFileSource(base: MemoryFileSource(files: VectorStoreFixture.corpus), hangingID: "file-2", reached: signal)
-        let service = try Self.service(backend, files: files, concurrency: 1)
-        try await service.prepare()
-        let scheduler = try await Self.scheduler(backend)
-        try await service.useScheduler(scheduler)
-        let running = Task { try await scheduler.run() }
-        do {
+        try await Self.withBatchService(kind, files: files, concurrency: 1) { service, _ in
             let store = try await service.createStore(chunkingStrategy: Self.strategy)
             let batch = try await service.createFileBatch(storeID: store.id, fileIDs: ["file-0", "file-1", "file-2", "file-3", "file-4"])
             var iterator = reached.makeAsyncIterator()
@@ -113,12 +120,7 @@ struct FileBatchTests {
             #expect(cancelled.status == "cancelled")
             #expect(cancelled.fileCounts == VectorStoreFileCounts(completed: 2, cancelled: 3, total: 5))
             try await Self.expectCountsMatchRecords(service, store.id)
-        } catch {
-            Issue.record(error)
         }
-        await scheduler.shutdown()
-        try await running.value
-        await backend.close()
     }
 
     @Test("a batch whose process stops mid-run resumes in a new process with exact counts", arguments: backendKinds)
@@ -170,14 +172,8 @@ struct FileBatchTests {
 
     @Test("a batch is not retrievable after it expires (seven days)")
     func expiry() async throws {
-        let backend = try await TestTableBackend.open(.sqlite)
         let clock = ManualWallClock()
-        let service = try Self.service(backend, files: MemoryFileSource(files: VectorStoreFixture.corpus), clock: clock)
-        try await service.prepare()
-        let scheduler = try await Self.scheduler(backend)
-        try await service.useScheduler(scheduler)
-        let running = Task { try await scheduler.run() }
-        do {
+        try await Self.withBatchService(.sqlite, clock: clock) { service, scheduler in
             let store = try await service.createStore(chunkingStrategy: Self.strategy)
             let batch = try await service.createFileBatch(storeID: store.id, fileIDs: ["file-0"])
             _ = try await scheduler.waitUntilFinished(id: batch.id)
@@ -185,11 +181,6 @@ struct FileBatchTests {
             await #expect(throws: MemoryError.invalid("batch_id", "batch '\(batch.id)' has expired")) {
                 try await service.retrieveFileBatch(storeID: store.id, batchID: batch.id)
             }
-        } catch {
-            Issue.record(error)
         }
-        await scheduler.shutdown()
-        try await running.value
-        await backend.close()
     }
 }
