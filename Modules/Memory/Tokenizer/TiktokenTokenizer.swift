@@ -29,14 +29,49 @@ public struct TiktokenTokenizer: TextTokenizer {
 
     /// The immutable tables, shared by copies.
     private final class Storage: Sendable {
-        let ranks: [[UInt8]: Int]
+        let ranks: RankTable
         let tokens: [Int: [UInt8]]
         let pattern: NSRegularExpression
 
         init(ranks: [[UInt8]: Int], tokens: [Int: [UInt8]], pattern: NSRegularExpression) {
-            self.ranks = ranks
+            self.ranks = RankTable(ranks)
             self.tokens = tokens
             self.pattern = pattern
+        }
+    }
+
+    /// Ranks by byte string, with byte strings of up to 7 bytes packed into a `UInt64` key, so the merge loop looks
+    /// up pairs without allocating.
+    struct RankTable: Sendable {
+        private var small: [UInt64: Int] = [:]
+        private var large: [[UInt8]: Int] = [:]
+        let count: Int
+
+        init(_ ranks: [[UInt8]: Int]) {
+            count = ranks.count
+            for (bytes, rank) in ranks {
+                if bytes.count <= 7 {
+                    small[Self.pack(bytes[...])] = rank
+                } else {
+                    large[bytes] = rank
+                }
+            }
+        }
+
+        @inline(__always)
+        static func pack(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+            var key = UInt64(bytes.count) << 56
+            var shift: UInt64 = 0
+            for byte in bytes {
+                key |= UInt64(byte) << shift
+                shift += 8
+            }
+            return key
+        }
+
+        @inline(__always)
+        func rank(_ bytes: ArraySlice<UInt8>) -> Int? {
+            bytes.count <= 7 ? small[Self.pack(bytes)] : large[Array(bytes)]
         }
     }
 
@@ -138,11 +173,19 @@ public struct TiktokenTokenizer: TextTokenizer {
     private func encodeOrdinary(_ text: String) -> [Int] {
         guard !text.isEmpty else { return [] }
         var result: [Int] = []
-        let nsText = text as NSString
-        let matches = storage.pattern.matches(in: text, range: NSRange(location: 0, length: nsText.length))
+        let utf16Count = text.utf16.count
+        let matches = storage.pattern.matches(in: text, range: NSRange(location: 0, length: utf16Count))
+        // Matches come in order: walk one index forward through the text (linear), instead of converting each
+        // UTF-16 range from the start.
+        var cursor = text.utf16.startIndex
+        var cursorOffset = 0
         for match in matches {
-            let piece = Array(nsText.substring(with: match.range).utf8)
-            if let rank = storage.ranks[piece] {
+            let start = text.utf16.index(cursor, offsetBy: match.range.location - cursorOffset)
+            let end = text.utf16.index(start, offsetBy: match.range.length)
+            cursor = end
+            cursorOffset = match.range.location + match.range.length
+            let piece = Array(text.utf8[start..<end])
+            if let rank = storage.ranks.rank(piece[...]) {
                 result.append(rank)
             } else {
                 result += bytePairEncode(piece)
@@ -156,25 +199,28 @@ public struct TiktokenTokenizer: TextTokenizer {
         let ranks = storage.ranks
         // boundaries[i] is the start of part i; the last boundary is the end.
         var boundaries = Array(0...piece.count)
-        func pairRank(_ i: Int) -> Int? {
-            guard i + 2 < boundaries.count else { return nil }
-            return ranks[Array(piece[boundaries[i]..<boundaries[i + 2]])]
+        let none = Int.max
+        func pairRank(_ i: Int) -> Int {
+            guard i + 2 < boundaries.count else { return none }
+            return ranks.rank(piece[boundaries[i]..<boundaries[i + 2]]) ?? none
         }
         var pairRanks = (0..<(boundaries.count - 1)).map { pairRank($0) }
         while true {
-            var best: (index: Int, rank: Int)?
-            for (index, rank) in pairRanks.enumerated() {
-                if let rank, best == nil || rank < best!.rank { best = (index, rank) }
+            var bestIndex = -1
+            var bestRank = none
+            for index in pairRanks.indices where pairRanks[index] < bestRank {
+                bestRank = pairRanks[index]
+                bestIndex = index
             }
-            guard let (index, _) = best else { break }
-            boundaries.remove(at: index + 1)
-            pairRanks.remove(at: index + 1)
-            pairRanks[index] = pairRank(index)
-            if index > 0 { pairRanks[index - 1] = pairRank(index - 1) }
+            guard bestIndex >= 0 else { break }
+            boundaries.remove(at: bestIndex + 1)
+            pairRanks.remove(at: bestIndex + 1)
+            pairRanks[bestIndex] = pairRank(bestIndex)
+            if bestIndex > 0 { pairRanks[bestIndex - 1] = pairRank(bestIndex - 1) }
         }
         return (0..<(boundaries.count - 1)).map { i in
             // Every single byte has a rank in a byte-level rank file; a missing one is a broken file.
-            ranks[Array(piece[boundaries[i]..<boundaries[i + 1]])] ?? -1
+            ranks.rank(piece[boundaries[i]..<boundaries[i + 1]]) ?? -1
         }
     }
 
