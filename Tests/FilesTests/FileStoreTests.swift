@@ -1,7 +1,6 @@
 import Files
 import Foundation
 import StorageRefs
-import Synchronization
 import Testing
 import _TestBackends
 
@@ -147,12 +146,12 @@ struct FileStoreTests {
 
     @Test("a failing metadata insert leaves no bytes on disk")
     func atomicUpload() async throws {
-        let failure = FailureSwitch()
-        try await FileStoreFixture.with(.sqlite, store: { InsertFailingTableStore(base: $0, failure: failure) }) { fixture in
-            failure.set(true)
+        try await FileStoreFixture.with(.sqlite, store: { FaultInjectingTableStore(base: $0) }) { fixture in
+            let store = try #require(fixture.tables as? FaultInjectingTableStore)
+            store.fault = .insert
             await #expect(throws: StorageError.self) { try await fixture.files.upload(Data("x".utf8), filename: "x", purpose: .batch) }
             #expect(try fixture.namesOnDisk().isEmpty)
-            failure.set(false)
+            store.fault = .none
             _ = try await fixture.files.upload(Data("y".utf8), filename: "y", purpose: .batch)
             #expect(try fixture.namesOnDisk().count == 1)
         }
@@ -160,9 +159,9 @@ struct FileStoreTests {
 
     @Test("an insert that commits but reports an error is a successful upload (bytes kept)")
     func insertCommittedThenFailed() async throws {
-        let failure = FailureSwitch()
-        try await FileStoreFixture.with(.sqlite, store: { InsertFailingTableStore(base: $0, failure: failure, failAfterCommit: true) }) { fixture in
-            failure.set(true)
+        try await FileStoreFixture.with(.sqlite, store: { FaultInjectingTableStore(base: $0) }) { fixture in
+            let store = try #require(fixture.tables as? FaultInjectingTableStore)
+            store.fault = .insertAfterCommit
             let file = try await fixture.files.upload(Data("kept".utf8), filename: "k", purpose: .batch)
             #expect(try await fixture.files.content(id: file.id) == Data("kept".utf8))
             #expect(try fixture.namesOnDisk() == [file.id])
@@ -201,42 +200,4 @@ struct FileStoreTests {
             #expect(try fixture.namesOnDisk() == [young])
         }
     }
-}
-
-/// A switch a test flips to make ``InsertFailingTableStore`` fail.
-final class FailureSwitch: Sendable {
-    private let state = Mutex(false)
-    var isOn: Bool { state.withLock { $0 } }
-    func set(_ on: Bool) { state.withLock { $0 = on } }
-}
-
-/// A table store that forwards to `base` but fails inserts while `failure` is on: before writing, or (with
-/// `failAfterCommit`) after the row is written, as a connection lost after COMMIT does.
-final class InsertFailingTableStore: TableStore {
-    let base: any TableStore
-    let failure: FailureSwitch
-    let failAfterCommit: Bool
-
-    init(base: any TableStore, failure: FailureSwitch, failAfterCommit: Bool = false) {
-        self.base = base
-        self.failure = failure
-        self.failAfterCommit = failAfterCommit
-    }
-
-    var dialect: TableStoreDialect { base.dialect }
-    func createTable(_ schema: TableSchema) async throws { try await base.createTable(schema) }
-    func addColumnIfNotExists(table: String, column: ColumnDefinition) async throws { try await base.addColumnIfNotExists(table: table, column: column) }
-    func withTransaction<Result: Sendable>(_ body: @Sendable (any TableOperations) async throws -> Result) async throws -> Result { try await base.withTransaction(body) }
-    func insert(into table: String, rows: [TableRow]) async throws {
-        if failure.isOn && !failAfterCommit { throw StorageError(code: .connectionFailed, message: "injected insert failure") }
-        try await base.insert(into: table, rows: rows)
-        if failure.isOn { throw StorageError(code: .connectionFailed, message: "injected failure after commit") }
-    }
-    func upsert(into table: String, rows: [TableRow], onConflict columns: [String]) async throws { try await base.upsert(into: table, rows: rows, onConflict: columns) }
-    func fetchPage(_ query: TableQuery) async throws -> TablePage { try await base.fetchPage(query) }
-    func fetchOne(from table: String, where predicate: TablePredicate) async throws -> TableRow? { try await base.fetchOne(from: table, where: predicate) }
-    func count(in table: String, where predicate: TablePredicate?) async throws -> Int { try await base.count(in: table, where: predicate) }
-    func update(_ table: String, set values: TableRow, where predicate: TablePredicate) async throws -> Int { try await base.update(table, set: values, where: predicate) }
-    func delete(from table: String, where predicate: TablePredicate) async throws -> Int { try await base.delete(from: table, where: predicate) }
-    func describeTable(_ table: String) async throws -> TableDescription { try await base.describeTable(table) }
 }

@@ -13,6 +13,8 @@ let quietLogger = Logger(label: "stackkit.tests.files", factory: { _ in SwiftLog
 /// A file store on a fresh backend and a fresh directory, with a manual clock; everything is removed afterwards.
 struct FileStoreFixture {
     let backend: TestTableBackend
+    /// The table store the file store uses: the backend's, or the `store:` wrapper around it.
+    let tables: any TableStore
     let directory: URL
     let clock: ManualWallClock
     let files: FileStore
@@ -29,13 +31,14 @@ struct FileStoreFixture {
         let clock = ManualWallClock()
         defer { try? FileManager.default.removeItem(at: root) }
         do {
+            let tables = wrap(backend.store)
             let files = try await FileStore.open(
-                store: wrap(backend.store),
+                store: tables,
                 configuration: .init(directory: directory.path, maximumFileSize: maximumFileSize, orphanGracePeriod: 0),
                 clock: clock,
                 logger: quietLogger
             )
-            let result = try await body(FileStoreFixture(backend: backend, directory: directory, clock: clock, files: files))
+            let result = try await body(FileStoreFixture(backend: backend, tables: tables, directory: directory, clock: clock, files: files))
             await backend.close()
             return result
         } catch {

@@ -1,5 +1,4 @@
 import StorageRefs
-import Synchronization
 import Testing
 import VectorIO
 import _TestBackends
@@ -145,10 +144,10 @@ struct FlatVectorIndexTests {
     @Test("a failing table write leaves memory unchanged")
     func failedWrite() async throws {
         try await withBackend(.sqlite) { backend in
-            let failing = FailingTableStore(base: backend.store)
+            let failing = FaultInjectingTableStore(base: backend.store)
             let index = try await FlatVectorIndex.open(store: failing, table: "chunks", dimension: 2)
             try await index.add([chunk("a", embedding: [1, 0])])
-            failing.failWrites.withLock { $0 = true }
+            failing.fault = .allWrites
             await #expect(throws: StorageError.self) { try await index.add([chunk("b", embedding: [0, 1])]) }
             await #expect(throws: StorageError.self) { try await index.delete(chunkIDs: ["a"]) }
             #expect(await index.count() == 1)

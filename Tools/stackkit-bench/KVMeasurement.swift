@@ -36,4 +36,12 @@ struct KVMeasurement: Sendable {
         let middle = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
+
+    /// The nearest-rank percentile of `values` (`fraction` 0.99 for p99): the smallest value with at least that
+    /// fraction of the values at or below it; 0 for none.
+    static func percentile(_ values: [Double], _ fraction: Double) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * fraction).rounded(.up)) - 1))]
+    }
 }

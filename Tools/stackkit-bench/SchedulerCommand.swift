@@ -108,7 +108,7 @@ struct SchedulerCommand: AsyncParsableCommand {
             baseline += try await target.baselineLatencies(samples: samples, run: run)
         }
         let (mine, base) = (KVMeasurement.median(ours), KVMeasurement.median(baseline))
-        let (mine99, base99) = (Self.percentile(ours, 0.99), Self.percentile(baseline, 0.99))
+        let (mine99, base99) = (KVMeasurement.percentile(ours, 0.99), KVMeasurement.percentile(baseline, 0.99))
         let ratio = base > 0 ? mine / base : 0
         let text = JSONLine([
             ("suite", .string("scheduler")), ("backend", .string(target.name)), ("op", .string("latency")),
@@ -121,11 +121,5 @@ struct SchedulerCommand: AsyncParsableCommand {
                 ? text
                 : "\(target.name) latency n=\(ours.count): median \(String(format: "%.3f", mine)) ms (p99 \(String(format: "%.3f", mine99))) vs baseline \(String(format: "%.3f", base)) ms (p99 \(String(format: "%.3f", base99))) (\(String(format: "%.2f", ratio))x)"
         )
-    }
-
-    private static func percentile(_ values: [Double], _ fraction: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
     }
 }

@@ -42,7 +42,7 @@ struct VectorReport {
 
     mutating func latency(_ op: String, ours: [Double], baseline: [Double]) {
         let oursMedian = KVMeasurement.median(ours), baselineMedian = KVMeasurement.median(baseline)
-        let oursP99 = Self.percentile(ours, 0.99), baselineP99 = Self.percentile(baseline, 0.99)
+        let oursP99 = KVMeasurement.percentile(ours, 0.99), baselineP99 = KVMeasurement.percentile(baseline, 0.99)
         emit(
             [
                 ("suite", .string("vector")), ("backend", .string("sqlite")), ("op", .string(op)), ("unit", .string("ms")),
@@ -71,11 +71,5 @@ struct VectorReport {
 
     private func format(_ value: Double) -> String {
         value >= 100 ? String(format: "%.0f", value) : String(format: "%.3g", value)
-    }
-
-    static func percentile(_ values: [Double], _ fraction: Double) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
     }
 }

@@ -63,18 +63,14 @@ extension VectorStoreService {
         let expiresAt = row["expires_at"]?.integerValue ?? 0
         guard expiresAt > now else { throw MemoryError.invalid("batch_id", "batch '\(batchID)' has expired") }
         let fileIDs = row["file_ids"]?.jsonValue?.arrayValue?.compactMap(\.stringValue) ?? []
-        var counts = VectorStoreFileCounts(total: fileIDs.count)
-        for status in ["completed", "failed", "cancelled", "in_progress"] {
-            let n = try await tables.count(
-                in: configuration.filesTable, where: .and([.equal("batch_id", .string(batchID)), .equal("status", .string(status))])
-            )
-            switch status {
-            case "completed": counts.completed = n
-            case "failed": counts.failed = n
-            case "cancelled": counts.cancelled = n
-            default: counts.inProgress = n
-            }
-        }
+        let statuses = try await tables.fetchPage(
+            TableQuery(table: configuration.filesTable, predicate: .equal("batch_id", .string(batchID)), columns: ["status"])
+        ).rows.compactMap { $0["status"]?.stringValue }
+        func count(_ status: String) -> Int { statuses.filter { $0 == status }.count }
+        var counts = VectorStoreFileCounts(
+            inProgress: count("in_progress"), completed: count("completed"), failed: count("failed"),
+            cancelled: count("cancelled"), total: fileIDs.count
+        )
         let status = row["status"]?.stringValue ?? "in_progress"
         // Files not started yet count as in progress while the batch runs.
         if status == "in_progress" { counts.inProgress = fileIDs.count - counts.completed - counts.failed - counts.cancelled }
@@ -118,11 +114,16 @@ extension VectorStoreService {
         let fileIDs = row["file_ids"]?.jsonValue?.arrayValue?.compactMap(\.stringValue) ?? []
         let filesTable = configuration.filesTable
         let created = now
-        for fileID in fileIDs {
-            let key = VectorStoreTables.key(store: storeID, file: fileID)
-            let existing = try await tables.fetchOne(from: filesTable, where: .equal("key", .string(key)))
-            if let existing {
-                guard existing["status"]?.stringValue == "in_progress" else { continue }
+        let keys = fileIDs.map { VectorStoreTables.key(store: storeID, file: $0) }
+        var statusByKey: [String: String] = [:]
+        for row in try await tables.fetchPage(
+            TableQuery(table: filesTable, predicate: .in("key", keys.map { .string($0) }), columns: ["key", "status"])
+        ).rows {
+            if let key = row["key"]?.stringValue { statusByKey[key] = row["status"]?.stringValue ?? "" }
+        }
+        for (fileID, key) in zip(fileIDs, keys) {
+            if let status = statusByKey[key] {
+                guard status == "in_progress" else { continue }
                 try await changeCounts(storeID: storeID, deltas: ["in_progress": -1, "cancelled": 1]) { tx in
                     _ = try await tx.update(filesTable, set: TableRow(["status": "cancelled"]), where: .equal("key", .string(key)))
                 }

@@ -148,11 +148,7 @@ public actor VectorStoreService {
             tables, table: configuration.storesTable, scope: nil, limit: limit, order: order, after: after, before: before
         )
         let now = self.now
-        let stores = try page.rows.map { row in
-            var store = try VectorStoreTables.store(from: row).store
-            if let expiresAt = store.expiresAt, expiresAt <= now { store.status = "expired" }
-            return store
-        }
+        let stores = try page.rows.map { try VectorStoreTables.store(from: $0, now: now).store }
         return VectorStorePage(data: stores, firstID: stores.first?.id, lastID: stores.last?.id, hasMore: page.hasMore)
     }
 
@@ -193,9 +189,7 @@ public actor VectorStoreService {
         guard let row = try await tables.fetchOne(from: configuration.storesTable, where: .equal("id", .string(id))) else {
             throw MemoryError.invalid("vector_store_id", "no vector store with id '\(id)'")
         }
-        var (store, strategy) = try VectorStoreTables.store(from: row)
-        if let expiresAt = store.expiresAt, expiresAt <= now { store.status = "expired" }
-        return (store, strategy)
+        return try VectorStoreTables.store(from: row, now: now)
     }
 
     /// The store, which must not have expired (an expired store can be read, listed and deleted, nothing else).

@@ -94,7 +94,9 @@ enum VectorStoreTables {
         ])
     }
 
-    static func store(from row: TableRow) throws -> (store: VectorStoreObject, strategy: ChunkingStrategy) {
+    /// The store in `row`; its status is `expired` once `expires_at` is at or before `now`, else `in_progress` while
+    /// files are being processed, else `completed`.
+    static func store(from row: TableRow, now: Int64) throws -> (store: VectorStoreObject, strategy: ChunkingStrategy) {
         let id = row["id"]?.stringValue ?? "?"
         func int(_ column: String) throws -> Int64 {
             guard let value = row[column]?.integerValue else {
@@ -106,13 +108,14 @@ enum VectorStoreTables {
             inProgress: Int(try int("in_progress")), completed: Int(try int("completed")), failed: Int(try int("failed")),
             cancelled: Int(try int("cancelled")), total: Int(try int("total"))
         )
-        let store = VectorStoreObject(
+        var store = VectorStoreObject(
             id: id, createdAt: try int("created_at"), name: row["name"]?.stringValue, usageBytes: Int(try int("usage_bytes")),
             fileCounts: counts, status: counts.inProgress > 0 ? "in_progress" : "completed",
             expiresAfter: row["expires_after"]?.jsonValue, expiresAt: row["expires_at"]?.integerValue,
             lastActiveAt: row["last_active_at"]?.integerValue, metadata: row["metadata"]?.jsonValue?.objectValue ?? [:],
             embeddingModel: row["embedding_model"]?.stringValue ?? "", embeddingDimension: Int(try int("embedding_dimension"))
         )
+        if let expiresAt = store.expiresAt, expiresAt <= now { store.status = "expired" }
         return (store, strategy(from: row["chunking_strategy"]?.jsonValue))
     }
 
