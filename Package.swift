@@ -22,6 +22,7 @@ let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", pac
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let multipartKit: Target.Dependency = .product(name: "MultipartKit", package: "multipart-kit")
+let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 
 let package = Package(
     name: "StackKit",
@@ -39,6 +40,7 @@ let package = Package(
         .library(name: "OpenAITypes", targets: ["OpenAITypes"]),
         .library(name: "Pagination", targets: ["Pagination"]),
         .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "InferenceHTTP", targets: ["InferenceHTTP"]),
         .library(name: "Responses", targets: ["Responses"]),
         .library(name: "VectorIO", targets: ["VectorIO"]),
         .library(name: "VectorIOSQLite", targets: ["VectorIOSQLite"]),
@@ -61,6 +63,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // MARK: Core
@@ -156,6 +159,12 @@ let package = Package(
             name: "Inference",
             dependencies: ["StorageRefs", "OpenAITypes", "_TableWriting", serviceLifecycle, logging],
             path: "Modules/Inference"
+        ),
+        // The OpenAI-compatible HTTP client and provider (keeps async-http-client out of store-only builds).
+        .target(
+            name: "InferenceHTTP",
+            dependencies: ["Inference", "OpenAITypes", "StorageRefs", asyncHTTPClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"), serviceLifecycle, logging],
+            path: "Modules/InferenceHTTP"
         ),
         .target(
             name: "Responses",
@@ -298,6 +307,16 @@ let package = Package(
             name: "InferenceTests",
             dependencies: ["Inference", "OpenAITypes", "_TableWriting", "_TestBackends", "SQLStore", "StorageRefs", logging],
             path: "Tests/InferenceTests"
+        ),
+        .testTarget(
+            name: "InferenceHTTPTests",
+            dependencies: [
+                "InferenceHTTP", "Inference", "OpenAITypes", "StorageRefs", asyncHTTPClient, logging, serviceLifecycle, nioCore, nioPosix,
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/InferenceHTTPTests",
+            // Recorded llama.cpp SSE streams (Scripts/llama/).
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "ResponsesTests",

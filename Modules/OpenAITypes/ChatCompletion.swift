@@ -27,6 +27,25 @@ public struct ChatCompletion: OpenAIObject {
     init(validated fields: [String: JSONValue]) {
         self.fields = fields
     }
+
+    /// Creates a completion with `object: "chat.completion"`.
+    ///
+    /// - Parameters:
+    ///   - id: The completion's identifier.
+    ///   - created: When it was created, in seconds since 1970.
+    ///   - model: The model that generated it.
+    ///   - choices: The generated alternatives.
+    ///   - usage: Token counts; `nil` leaves `usage` out.
+    public init(id: String, created: Int64, model: String, choices: [ChatCompletionChoice], usage: CompletionUsage? = nil) {
+        self.fields = [
+            "id": .string(id),
+            "object": "chat.completion",
+            "created": .int(created),
+            "model": .string(model),
+            "choices": .array(choices.map(\.json)),
+        ]
+        fields.setField("usage", usage?.json)
+    }
 }
 
 extension ChatCompletion: ValidatingOpenAIObject {

@@ -77,7 +77,12 @@ package enum JSONColumnText {
     }
 
     package static func decode(_ text: String, column: String) throws(StorageError) -> JSONValue {
-        var parser = Parser(bytes: Array(text.utf8))
+        try decode(bytes: Array(text.utf8), column: column)
+    }
+
+    /// Parses UTF-8 JSON bytes (one document, optionally surrounded by whitespace).
+    package static func decode(bytes: [UInt8], column: String) throws(StorageError) -> JSONValue {
+        var parser = Parser(bytes: bytes)
         guard let value = parser.parseDocument() else {
             throw StorageError(code: .invalidValue, message: "column \(column) holds text that is not JSON")
         }
