@@ -245,8 +245,8 @@ let package = Package(
         .executableTarget(
             name: "stackkit-bench",
             dependencies: [
-                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "Scheduler", "CSQLite", "VectorIO", "VectorIOSQLite", "CVectorKernels", "Memory",
-                postgresNIO, nioCore, nioPosix, argumentParser, logging,
+                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "Scheduler", "CSQLite", "VectorIO", "VectorIOSQLite", "CVectorKernels", "Memory", "Inference", "InferenceHTTP",
+                postgresNIO, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"), asyncHTTPClient, argumentParser, logging,
             ],
             path: "Tools/stackkit-bench"
         ),
