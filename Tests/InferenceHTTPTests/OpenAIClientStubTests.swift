@@ -253,6 +253,20 @@ struct OpenAIClientStubTests {
         }
     }
 
+    @Test("cancelling a request the server never answers ends it at once and closes the connection")
+    func cancellationOfAPendingRequest() async throws {
+        try await Self.withClient(respond: { _, _ in .silence }) { client, server in
+            let caller = Task { try await client.chatCompletion(ChatCompletionRequest(model: "m", messages: [.user("x")])) }
+            // Wait until the server holds the request, then cancel the caller.
+            var closed = server.closedConnections.makeAsyncIterator()
+            while server.requests.isEmpty { await Task.yield() }
+            caller.cancel()
+            _ = await closed.next()
+            let outcome = await caller.result
+            if case .failure(let error) = outcome { #expect(error is CancellationError) } else { Issue.record("the request completed") }
+        }
+    }
+
     @Test("embeddings are returned in input order whatever order the server uses, base64 decoded exactly")
     func embeddingsOrderAndBase64() async throws {
         let values: [[Float]] = [[1, -0.5, 3.25], [0.1, 0.2, 0.3], [-7, 0, 1e-7]]

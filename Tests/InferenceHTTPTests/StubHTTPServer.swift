@@ -37,6 +37,9 @@ final class StubHTTPServer: Sendable {
             StubResponse(status: 200, headers: [("Content-Type", "text/event-stream")], chunks: texts.map { Array($0.utf8) }, keepOpen: keepOpen)
         }
 
+        /// No answer at all: the request waits until the client gives up or is cancelled.
+        static let silence = StubResponse(status: 0, headers: [], chunks: [])
+
         static func bytes(_ bytes: [UInt8], contentType: String) -> StubResponse {
             StubResponse(status: 200, headers: [("Content-Type", contentType)], chunks: [bytes])
         }
@@ -118,6 +121,7 @@ final class StubHTTPServer: Sendable {
                     return requests.count
                 }
                 let response = respond(request, number)
+                if response.status == 0 { return }
                 var head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status))
                 for (name, value) in response.headers { head.headers.add(name: name, value: value) }
                 if response.keepOpen {

@@ -71,3 +71,23 @@ struct ChatCompletionAssemblerTests {
         #expect(assembler.completion.choices[0].message.role == .assistant)
     }
 }
+
+@Suite("Chat completion assembler: other delta fields")
+struct ChatCompletionAssemblerExtraFieldTests {
+    @Test("vendor string fields such as reasoning_content are concatenated; the deprecated function_call too")
+    func vendorFields() throws {
+        var assembler = ChatCompletionAssembler()
+        for delta in [
+            #"{"role":"assistant","reasoning_content":"Let me ","function_call":{"name":"f","arguments":"{\"a\""}}"#,
+            #"{"reasoning_content":"think.","function_call":{"arguments":":1}"},"annotations":[1]}"#,
+            #"{"content":"Done","annotations":[2],"reasoning_content":null}"#,
+        ] {
+            assembler.add(try ChatCompletionChunk(jsonText: #"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":\#(delta)}]}"#))
+        }
+        let message = try #require(assembler.completion.choices.first?.message)
+        #expect(message.fields["reasoning_content"] == "Let me think.")
+        #expect(message.fields["function_call"] == ["name": "f", "arguments": #"{"a":1}"#])
+        #expect(message.fields["annotations"] == [2])
+        #expect(message.content == .text("Done"))
+    }
+}

@@ -37,7 +37,13 @@ public struct ChatCompletionAssembler: Sendable {
         var finishReason: FinishReason?
         var logprobContent: [JSONValue]?
         var logprobRefusal: [JSONValue]?
+        var functionCallName: String?
+        var functionCallArguments: String?
+        var extraText: [String: String] = [:]
+        var extraValues: [String: JSONValue] = [:]
     }
+
+    private static let knownDeltaFields: Set<String> = ["role", "content", "refusal", "tool_calls", "function_call"]
 
     private var id: String?
     private var created: Int64?
@@ -78,6 +84,21 @@ public struct ChatCompletionAssembler: Sendable {
                 if let arguments = fragment.functionArguments { call.arguments += arguments }
                 parts.toolCalls[fragment.index] = call
             }
+            if case .object(let functionCall)? = delta.fields["function_call"] {
+                if parts.functionCallName == nil, let name = functionCall["name"]?.stringValue, !name.isEmpty {
+                    parts.functionCallName = name
+                }
+                if let arguments = functionCall["arguments"]?.stringValue {
+                    parts.functionCallArguments = (parts.functionCallArguments ?? "") + arguments
+                }
+            }
+            for (key, value) in delta.fields where !Self.knownDeltaFields.contains(key) {
+                switch value {
+                case .string(let text): parts.extraText[key, default: ""] += text
+                case .null: continue
+                default: parts.extraValues[key] = value
+                }
+            }
             if parts.finishReason == nil, let reason = choice.finishReason { parts.finishReason = reason }
             if case .object(let logprobs)? = choice.logprobs {
                 if let content = logprobs["content"]?.arrayValue {
@@ -108,6 +129,13 @@ public struct ChatCompletionAssembler: Sendable {
             message.role = parts.role ?? .assistant
             message.fields["content"] = parts.content.map(JSONValue.string) ?? .null
             message.refusal = parts.refusal
+            if parts.functionCallName != nil || parts.functionCallArguments != nil {
+                message.fields["function_call"] = [
+                    "name": .string(parts.functionCallName ?? ""), "arguments": .string(parts.functionCallArguments ?? ""),
+                ]
+            }
+            for (key, value) in parts.extraValues { message.fields[key] = value }
+            for (key, text) in parts.extraText { message.fields[key] = .string(text) }
             var choice = ChatCompletionChoice(index: index, message: message, finishReason: parts.finishReason)
             choice.fields["finish_reason"] = parts.finishReason.map { .string($0.rawValue) } ?? .null
             if parts.logprobContent != nil || parts.logprobRefusal != nil {

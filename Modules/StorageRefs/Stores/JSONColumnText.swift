@@ -110,13 +110,15 @@ package enum JSONColumnText {
             }
         }
 
-        mutating func consume(_ literal: String) -> Bool {
-            let literalBytes = Array(literal.utf8)
-            guard bytes.count - position >= literalBytes.count,
-                Array(bytes[position..<position + literalBytes.count]) == literalBytes
-            else { return false }
-            position += literalBytes.count
-            return true
+        mutating func consume(_ literal: StaticString) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            guard bytes.count - position >= count else { return false }
+            let matches = literal.withUTF8Buffer { expected in
+                for offset in 0..<count where bytes[position + offset] != expected[offset] { return false }
+                return true
+            }
+            if matches { position += count }
+            return matches
         }
 
         mutating func parseValue() -> JSONValue? {
@@ -199,10 +201,30 @@ package enum JSONColumnText {
                 }
             }
             guard position > start else { return nil }
+            if isInteger, let number = Self.integer(bytes[start..<position]) { return .int(number) }
             let text = String(decoding: bytes[start..<position], as: UTF8.self)
             if isInteger, let number = Int64(text) { return .int(number) }
             guard let number = Double(text), number.isFinite else { return nil }
             return .double(number)
+        }
+
+        /// A plain decimal integer (optional `-`, 1–18 digits, no leading zero unless alone) without building a
+        /// string; `nil` for anything else, which the general path then reads or rejects.
+        static func integer(_ digits: ArraySlice<UInt8>) -> Int64? {
+            var index = digits.startIndex
+            let negative = digits[index] == UInt8(ascii: "-")
+            if negative { index += 1 }
+            let count = digits.endIndex - index
+            guard count > 0, count <= 18 else { return nil }
+            if count > 1, digits[index] == UInt8(ascii: "0") { return nil }
+            var value: Int64 = 0
+            while index < digits.endIndex {
+                let digit = digits[index] &- UInt8(ascii: "0")
+                guard digit <= 9 else { return nil }
+                value = value * 10 + Int64(digit)
+                index += 1
+            }
+            return negative ? -value : value
         }
 
         mutating func parseHex4() -> UInt32? {
