@@ -26,7 +26,8 @@ struct InferenceCommand: AsyncParsableCommand {
                         read with HTTPClient.execute, bytes counted only. MB/s.
               parse     ServerSentEventParser + chunk decoding on the same
                         bytes in memory (no HTTP), for reference, vs the
-                        parser alone.
+                        parser alone, and vs the parser + Foundation's
+                        JSONSerialization (parse_vs_foundation).
             Interleaved --runs times; medians; ratio = ours / baseline.
             """
     )
@@ -141,6 +142,7 @@ struct InferenceCommand: AsyncParsableCommand {
         // parse: in memory, parser + decoding vs the parser alone.
         var decoded: [Double] = []
         var parsedOnly: [Double] = []
+        var foundationDecoded: [Double] = []
         for _ in 0..<runs {
             let start = clock.now
             var parser = ServerSentEventParser()
@@ -166,8 +168,25 @@ struct InferenceCommand: AsyncParsableCommand {
             }
             parsedOnly.append(megabytes / seconds(clock.now - parseStart))
             try BenchError.check(events == chunks + 1, "parse: \(events) events for \(chunks) chunks")
+
+            // Foundation's JSONSerialization on the same events, as a reference for the decoding cost.
+            let foundationStart = clock.now
+            var foundationParser = ServerSentEventParser()
+            var foundationChunks = 0
+            offset = 0
+            while offset < stream.count {
+                let end = min(offset + 16_384, stream.count)
+                for event in foundationParser.parse(stream[offset..<end]) where event.dataBytes.first == UInt8(ascii: "{") {
+                    _ = try JSONSerialization.jsonObject(with: Data(event.dataBytes))
+                    foundationChunks += 1
+                }
+                offset = end
+            }
+            foundationDecoded.append(megabytes / seconds(clock.now - foundationStart))
+            try BenchError.check(foundationChunks == chunks, "parse: Foundation read \(foundationChunks) chunks")
         }
         report(op: "parse", tasks: 1, n: chunkCount, unit: "mb_per_s", ours: KVMeasurement.median(decoded), baseline: KVMeasurement.median(parsedOnly))
+        report(op: "parse_vs_foundation", tasks: 1, n: chunkCount, unit: "mb_per_s", ours: KVMeasurement.median(decoded), baseline: KVMeasurement.median(foundationDecoded))
     }
 
     private func report(op: String, tasks: Int, n: Int, unit: String, ours: Double, baseline: Double) {
