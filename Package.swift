@@ -22,6 +22,10 @@ let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", pac
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let multipartKit: Target.Dependency = .product(name: "MultipartKit", package: "multipart-kit")
+let tracing: Target.Dependency = .product(name: "Tracing", package: "swift-distributed-tracing")
+let inMemoryTracing: Target.Dependency = .product(name: "InMemoryTracing", package: "swift-distributed-tracing")
+let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
+let metricsTestKit: Target.Dependency = .product(name: "MetricsTestKit", package: "swift-metrics")
 let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 
 let package = Package(
@@ -49,6 +53,8 @@ let package = Package(
         .library(name: "FilesMultipart", targets: ["FilesMultipart"]),
         .library(name: "Memory", targets: ["Memory"]),
         .library(name: "MemoryPDF", targets: ["MemoryPDF"]),
+        .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "Scoring", targets: ["Scoring"]),
         .executable(name: "stackkit", targets: ["stackkit"]),
         .executable(name: "stackkit-bench", targets: ["stackkit-bench"]),
     ],
@@ -64,6 +70,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     ],
     targets: [
         // MARK: Core
@@ -225,6 +232,25 @@ let package = Package(
             path: "Modules/MemoryPDF"
         ),
 
+        // MARK: Telemetry and scoring
+        // The tracing and metrics conventions every instrumented module applies (package access only); depends on
+        // the swift-distributed-tracing and swift-metrics API packages, which are no-ops until an application
+        // bootstraps a backend.
+        .target(
+            name: "_Instrumentation",
+            dependencies: [tracing, coreMetrics, metrics],
+            path: "Modules/_Instrumentation"
+        ),
+        .target(
+            name: "Telemetry",
+            dependencies: ["_Instrumentation", tracing, coreMetrics, metrics],
+            path: "Modules/Telemetry"
+        ),
+        // Scoring functions and aggregations; no dependencies at all.
+        .target(
+            name: "Scoring",
+            path: "Modules/Scoring"
+        ),
         .target(
             name: "_TestBackends",
             dependencies: ["StorageRefs", "SQLStore", "SQLStorePostgres", logging],
@@ -352,6 +378,16 @@ let package = Package(
             path: "Tests/MemoryPDFTests",
             // A two-page PDF made with fpdf2 (Tests/MemoryPDFTests/Fixtures/make_pdf_fixture.py).
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ScoringTests",
+            dependencies: ["Scoring"],
+            path: "Tests/ScoringTests"
+        ),
+        .testTarget(
+            name: "TelemetryTests",
+            dependencies: ["Telemetry", tracing, inMemoryTracing, coreMetrics, metricsTestKit],
+            path: "Tests/TelemetryTests"
         ),
         .testTarget(
             name: "StackKitCommandsTests",
