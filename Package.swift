@@ -76,7 +76,7 @@ let package = Package(
         // MARK: Core
         .target(
             name: "StorageRefs",
-            dependencies: [yams, logging],
+            dependencies: ["_Instrumentation", yams, logging, tracing, coreMetrics],
             path: "Modules/StorageRefs"
         ),
 
@@ -170,7 +170,7 @@ let package = Package(
         // The OpenAI-compatible HTTP client and provider (keeps async-http-client out of store-only builds).
         .target(
             name: "InferenceHTTP",
-            dependencies: ["Inference", "OpenAITypes", "StorageRefs", asyncHTTPClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"), serviceLifecycle, logging],
+            dependencies: ["Inference", "OpenAITypes", "StorageRefs", "_Instrumentation", asyncHTTPClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"), serviceLifecycle, logging, tracing, coreMetrics],
             path: "Modules/InferenceHTTP"
         ),
         .target(
@@ -296,7 +296,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KVStoreTests",
-            dependencies: ["KVStore", "KVStoreTesting", "StorageRefs", "CSQLite"],
+            dependencies: ["KVStore", "KVStoreTesting", "StorageRefs", "CSQLite", tracing, inMemoryTracing, metricsTestKit],
             path: "Tests/KVStoreTests"
         ),
         .testTarget(
@@ -338,6 +338,7 @@ let package = Package(
             name: "InferenceHTTPTests",
             dependencies: [
                 "InferenceHTTP", "Inference", "OpenAITypes", "StorageRefs", asyncHTTPClient, logging, serviceLifecycle, nioCore, nioPosix,
+                tracing, inMemoryTracing, metricsTestKit,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/InferenceHTTPTests",

@@ -3,6 +3,8 @@ import Inference
 import NIOCore
 import OpenAITypes
 import StorageRefs
+import _Instrumentation
+import Tracing
 
 /// The objects of a streamed response (`text/event-stream`), decoded as they arrive.
 ///
@@ -12,15 +14,24 @@ import StorageRefs
 /// error object in the stream. Cancelling the iterating task ends the request and closes its connection.
 public struct InferenceEventStream<Element: Sendable>: AsyncSequence, Sendable {
     let path: String
-    let start: @Sendable () async throws -> HTTPClientResponse
+    let operationName: String
+    let tracer: any Tracer
+    let attributes: SpanAttributes
+    let start: @Sendable (any Span) async throws -> HTTPClientResponse
     let decode: @Sendable (ServerSentEvent) throws -> Element
 
     init(
         path: String,
-        start: @escaping @Sendable () async throws -> HTTPClientResponse,
+        operationName: String,
+        tracer: any Tracer,
+        attributes: SpanAttributes,
+        start: @escaping @Sendable (any Span) async throws -> HTTPClientResponse,
         decode: @escaping @Sendable (ServerSentEvent) throws -> Element
     ) {
         self.path = path
+        self.operationName = operationName
+        self.tracer = tracer
+        self.attributes = attributes
         self.start = start
         self.decode = decode
     }
@@ -33,10 +44,16 @@ public struct InferenceEventStream<Element: Sendable>: AsyncSequence, Sendable {
         _ transform: @escaping @Sendable (Element) throws -> Transformed
     ) -> InferenceEventStream<Transformed> {
         let decode = self.decode
-        return InferenceEventStream<Transformed>(path: path, start: start, decode: { try transform(decode($0)) })
+        return InferenceEventStream<Transformed>(
+            path: path, operationName: operationName, tracer: tracer, attributes: attributes, start: start,
+            decode: { try transform(decode($0)) }
+        )
     }
 
     /// Starts iteration; the request is sent by the first `next()`.
+    ///
+    /// Each iteration is one client span (`OpenAIClient.streamChatCompletion`, …) from the first `next()` to the
+    /// end, a failure, or the consumer stopping, with the chunk count.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(stream: self)
     }
@@ -54,15 +71,33 @@ public struct InferenceEventStream<Element: Sendable>: AsyncSequence, Sendable {
         private var parser = ServerSentEventParser()
         private var pending: [ServerSentEvent] = []
         private var pendingIndex = 0
+        private let span: StreamSpan
 
         init(stream: InferenceEventStream) {
             self.stream = stream
+            self.span = StreamSpan(operationName: stream.operationName, tracer: stream.tracer, attributes: stream.attributes, kind: .client)
         }
 
         /// The next object, or `nil` after `[DONE]`.
         ///
         /// - Throws: ``InferenceClientError``, or `CancellationError` when the task was cancelled.
         public mutating func next() async throws -> Element? {
+            span.startIfNeeded()
+            do {
+                let element = try await nextElement()
+                if element == nil {
+                    span.finish(error: nil, abandoned: false)
+                } else {
+                    span.count += 1
+                }
+                return element
+            } catch {
+                span.finish(error: error, abandoned: error is CancellationError)
+                throw error
+            }
+        }
+
+        private mutating func nextElement() async throws -> Element? {
             while true {
                 if pendingIndex < pending.count {
                     let event = pending[pendingIndex]
@@ -80,7 +115,9 @@ public struct InferenceEventStream<Element: Sendable>: AsyncSequence, Sendable {
                 case .finished:
                     return nil
                 case .idle:
-                    let response = try await stream.start()
+                    guard let started = span.startedSpan else { throw CancellationError() }
+                    let start = stream.start
+                    let response = try await InstrumentationContext.$current.withValue(started.context) { try await start(started) }
                     state = .streaming(response.body.makeAsyncIterator())
                 case .streaming(var body):
                     let buffer: ByteBuffer?

@@ -7,6 +7,9 @@ public import OpenAITypes
 public import ServiceLifecycle
 import StorageRefs
 import Synchronization
+import _Instrumentation
+public import CoreMetrics
+public import Tracing
 import Foundation
 
 /// A client for one OpenAI-compatible server (OpenAI, vLLM, llama.cpp, Ollama, TGI, …): chat
@@ -40,6 +43,7 @@ public final class OpenAIClient: Service, Sendable {
     private let baseURL: String
     private let logger: Logger
     private let isShutDown = Mutex(false)
+    private let instrumentation: OperationInstrumentation
 
     /// Creates a client and its connection pool.
     ///
@@ -47,8 +51,22 @@ public final class OpenAIClient: Service, Sendable {
     ///   - configuration: The server and the client's limits.
     ///   - logger: Receives one debug line per attempt (method, path, status, attempt) and a warning per
     ///     retry; never headers or bodies.
+    ///   - tracer: Traces each call as a client span `OpenAIClient.<call>` (model, attempts, status; a stream's
+    ///     chunk count when it ends); `nil` uses the bootstrapped tracer, a no-op until one is bootstrapped.
+    ///   - metricsFactory: Receives each call's duration and failures; `nil` uses the bootstrapped backend.
     /// - Throws: ``InferenceClientError/Code-swift.struct/invalidConfiguration`` naming the setting at fault.
-    public init(configuration: OpenAIClientConfiguration, logger: Logger = Logger(label: "stackkit.inference.client")) throws(InferenceClientError) {
+    public init(
+        configuration: OpenAIClientConfiguration,
+        logger: Logger = Logger(label: "stackkit.inference.client"),
+        tracer: (any Tracer)? = nil,
+        metricsFactory: (any MetricsFactory)? = nil
+    ) throws(InferenceClientError) {
+        self.instrumentation = OperationInstrumentation(
+            component: "OpenAIClient",
+            operations: ["chatCompletion", "completion", "embeddings", "models"],
+            tracer: tracer,
+            metricsFactory: metricsFactory
+        )
         self.baseURL = try configuration.validated()
         self.configuration = configuration
         self.logger = logger
@@ -98,7 +116,11 @@ public final class OpenAIClient: Service, Sendable {
         var body = request
         body.stream = false
         body.fields.removeValue(forKey: "stream_options")
-        return try await decode(ChatCompletion.self, from: sendJSON(path: "/chat/completions", body: body.json, options: options))
+        return try await instrumentation.run("chatCompletion", attributes: { $0["stackkit.model"] = request.model }, kind: .client) { span in
+            let completion = try await decode(ChatCompletion.self, from: sendJSON(path: "/chat/completions", body: body.json, options: options, span: span))
+            span.attributes["stackkit.count"] = completion.choices.count
+            return completion
+        }
     }
 
     /// Streams a chat completion (`POST /chat/completions` with `stream: true`) as its chunks.
@@ -129,7 +151,9 @@ public final class OpenAIClient: Service, Sendable {
         var body = request
         body.stream = false
         body.fields.removeValue(forKey: "stream_options")
-        return try await decode(TextCompletion.self, from: sendJSON(path: "/completions", body: body.json, options: options))
+        return try await instrumentation.run("completion", attributes: { $0["stackkit.model"] = request.model }, kind: .client) { span in
+            try await decode(TextCompletion.self, from: sendJSON(path: "/completions", body: body.json, options: options, span: span))
+        }
     }
 
     /// Streams a legacy text completion (`POST /completions` with `stream: true`); each element is a
@@ -155,7 +179,13 @@ public final class OpenAIClient: Service, Sendable {
     /// - Throws: ``InferenceClientError`` — also `invalidResponse` when the indices are not exactly
     ///   `0..<inputs`; or `CancellationError`.
     public func embeddings(_ request: EmbeddingsRequest, options: RequestOptions = RequestOptions()) async throws -> EmbeddingsResponse {
-        var response = try await decode(EmbeddingsResponse.self, from: sendJSON(path: "/embeddings", body: request.json, options: options))
+        try await instrumentation.run("embeddings", attributes: { $0["stackkit.model"] = request.model; $0["stackkit.count"] = request.inputCount }, kind: .client) { span in
+            try await embeddingsAttempt(request, options: options, span: span)
+        }
+    }
+
+    private func embeddingsAttempt(_ request: EmbeddingsRequest, options: RequestOptions, span: any Span) async throws -> EmbeddingsResponse {
+        var response = try await decode(EmbeddingsResponse.self, from: sendJSON(path: "/embeddings", body: request.json, options: options, span: span))
         let sorted = response.data.sorted { $0.index < $1.index }
         guard sorted.map(\.index) == Array(0..<request.inputCount) else {
             throw InferenceClientError.invalidResponse(
@@ -172,7 +202,15 @@ public final class OpenAIClient: Service, Sendable {
     /// - Returns: The models in the server's order.
     /// - Throws: ``InferenceClientError``, or `CancellationError`.
     public func models(options: RequestOptions = RequestOptions()) async throws -> [ModelObject] {
-        let json = try await send(method: .GET, path: "/models", body: nil, options: options)
+        try await instrumentation.run("models", kind: .client) { span in
+            let models = try await listModels(options: options, span: span)
+            span.attributes["stackkit.count"] = models.count
+            return models
+        }
+    }
+
+    private func listModels(options: RequestOptions, span: any Span) async throws -> [ModelObject] {
+        let json = try await send(method: .GET, path: "/models", body: nil, options: options, span: span)
         guard case .object(let list) = json, case .array(let elements)? = list["data"] else {
             throw InferenceClientError.invalidResponse("models: expected an object with a data array")
         }
@@ -199,13 +237,13 @@ public final class OpenAIClient: Service, Sendable {
         }
     }
 
-    private func sendJSON(path: String, body: JSONValue, options: RequestOptions) async throws -> JSONValue {
-        try await send(method: .POST, path: path, body: body, options: options)
+    private func sendJSON(path: String, body: JSONValue, options: RequestOptions, span: any Span) async throws -> JSONValue {
+        try await send(method: .POST, path: path, body: body, options: options, span: span)
     }
 
-    private func send(method: HTTPMethod, path: String, body: JSONValue?, options: RequestOptions) async throws -> JSONValue {
+    private func send(method: HTTPMethod, path: String, body: JSONValue?, options: RequestOptions, span: any Span) async throws -> JSONValue {
         let request = try makeRequest(method: method, path: path, body: body, options: options, streaming: false)
-        let (response, attempts) = try await execute(request, path: path, options: options, deadline: configuration.requestTimeout)
+        let (response, attempts) = try await execute(request, path: path, options: options, deadline: configuration.requestTimeout, span: span)
         let bytes: ByteBuffer
         do {
             bytes = try await response.body.collect(upTo: configuration.maximumResponseBytes)
@@ -222,11 +260,16 @@ public final class OpenAIClient: Service, Sendable {
     }
 
     private func eventStream<Element: OpenAIObject>(path: String, body: JSONValue, options: RequestOptions) -> InferenceEventStream<Element> {
-        InferenceEventStream(
+        var attributes: SpanAttributes = [:]
+        if let model = body["model"]?.stringValue { attributes["stackkit.model"] = model }
+        return InferenceEventStream(
             path: path,
-            start: { [self] in
+            operationName: path == "/completions" ? "OpenAIClient.streamCompletion" : "OpenAIClient.streamChatCompletion",
+            tracer: instrumentation.tracer,
+            attributes: attributes,
+            start: { [self] span in
                 let request = try makeRequest(method: .POST, path: path, body: body, options: options, streaming: true)
-                return try await execute(request, path: path, options: options, deadline: configuration.streamTimeout).response
+                return try await execute(request, path: path, options: options, deadline: configuration.streamTimeout, span: span).response
             },
             decode: { event in
                 try InferenceEventStream<Element>.decodeObject(event, path: path, redacting: self.key(for: options))
@@ -275,7 +318,13 @@ public final class OpenAIClient: Service, Sendable {
     }
 
     /// Sends `request`, retrying per the policy, until a 2xx response head arrives.
-    private func execute(_ request: HTTPClientRequest, path: String, options: RequestOptions, deadline: Duration) async throws -> (response: HTTPClientResponse, attempts: Int) {
+    private func execute(
+        _ request: HTTPClientRequest,
+        path: String,
+        options: RequestOptions,
+        deadline: Duration,
+        span: (any Span)?
+    ) async throws -> (response: HTTPClientResponse, attempts: Int) {
         let policy = options.retry ?? configuration.retry
         var attempt = 0
         while true {
@@ -286,6 +335,8 @@ public final class OpenAIClient: Service, Sendable {
             do {
                 let response = try await httpClient.execute(request, timeout: Self.timeAmount(deadline), logger: nil)
                 logger.debug("inference request", metadata: ["method": "\(request.method)", "path": "\(path)", "status": "\(response.status.code)", "attempt": "\(attempt)"])
+                span?.attributes["http.response.status_code"] = Int(response.status.code)
+                span?.attributes["stackkit.attempts"] = attempt
                 if (200..<300).contains(response.status.code) {
                     return (response, attempt)
                 }

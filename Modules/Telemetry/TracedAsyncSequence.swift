@@ -1,4 +1,5 @@
 public import Tracing
+internal import _Instrumentation
 
 /// An async sequence traced as one span from its first element request to its end: llama-stack's
 /// `trace_protocol` for streams, with the span ended also when the consumer stops early.
@@ -16,13 +17,13 @@ public struct TracedAsyncSequence<Base: AsyncSequence & Sendable>: AsyncSequence
 
     /// Starts iterating; the span starts with the first `next()`.
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: base.makeAsyncIterator(), state: SpanState(operationName: operationName, tracer: tracer, attributes: attributes))
+        AsyncIterator(base: base.makeAsyncIterator(), state: StreamSpan(operationName: operationName, tracer: tracer, attributes: attributes))
     }
 
     /// Forwards elements and keeps the span's count.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: Base.AsyncIterator
-        let state: SpanState
+        let state: StreamSpan
 
         /// The next element of the base sequence.
         public mutating func next() async throws -> Element? {
@@ -44,50 +45,6 @@ public struct TracedAsyncSequence<Base: AsyncSequence & Sendable>: AsyncSequence
                 state.finish(error: error, abandoned: error is CancellationError)
                 throw error
             }
-        }
-    }
-
-    /// The span of one iteration. A class so that dropping the iterator ends the span (`deinit`).
-    ///
-    /// Not `Sendable`: it lives in one iterator, which one task drives at a time.
-    final class SpanState {
-        let operationName: String
-        let tracer: any Tracer
-        let attributes: SpanAttributes
-        var span: (any Span)?
-        var count = 0
-        var finished = false
-
-        init(operationName: String, tracer: any Tracer, attributes: SpanAttributes) {
-            self.operationName = operationName
-            self.tracer = tracer
-            self.attributes = attributes
-        }
-
-        var context: InstrumentationContext? { span?.context }
-
-        func startIfNeeded() {
-            guard span == nil, !finished else { return }
-            let span = tracer.startAnySpan(operationName, context: .current ?? .topLevel, ofKind: .internal)
-            let attributes = self.attributes
-            span.updateAttributes { $0.merge(attributes) }
-            self.span = span
-        }
-
-        func finish(error: (any Error)?, abandoned: Bool) {
-            guard !finished, let span else { return }
-            finished = true
-            span.attributes[TelemetryAttributes.chunkCount] = count
-            if abandoned { span.attributes[TelemetryAttributes.streamAbandoned] = true }
-            if let error, !abandoned {
-                span.recordError(error)
-                span.setStatus(SpanStatus(code: .error, message: String(describing: type(of: error))))
-            }
-            span.end()
-        }
-
-        deinit {
-            finish(error: nil, abandoned: true)
         }
     }
 }

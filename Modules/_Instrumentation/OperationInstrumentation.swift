@@ -49,11 +49,12 @@ package struct OperationInstrumentation: Sendable {
     package func run<Result>(
         _ operation: String,
         attributes: (inout SpanAttributes) -> Void = { _ in },
+        kind: SpanKind = .internal,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (any Span) async throws -> Result
     ) async throws -> Result {
         let handles = metrics[operation] ?? makeHandles(operation)
-        let span = tracer.startAnySpan("\(component).\(operation)", context: .current ?? .topLevel, ofKind: .internal)
+        let span = tracer.startAnySpan("\(component).\(operation)", context: .current ?? .topLevel, ofKind: kind)
         span.updateAttributes(attributes)
         let start = ContinuousClock.now
         defer { span.end() }

@@ -121,14 +121,17 @@ struct StorageCatalogTests {
             for: KVStoreReference(backend: "kv_default", namespace: "registry")
         )
         let agents = try await catalog.keyValueStore(for: KVStoreReference(backend: "kv_default", namespace: "agents"))
-        let first = try #require(registry as? NamespaceStore)
-        let second = try #require(agents as? NamespaceStore)
+        // The catalog hands out its stores traced; the stores underneath share the backend.
+        let first = try #require((registry as? TracedKeyValueStore)?.base as? NamespaceStore)
+        let second = try #require((agents as? TracedKeyValueStore)?.base as? NamespaceStore)
         #expect(first.backend === second.backend)
         #expect(kv.opened.withLock { $0 } == ["kv_default"])
 
         let inference = try await catalog.tableStore(for: config.stores.inference!.tableReference)
         let conversations = try await catalog.tableStore(for: config.stores.conversations!)
-        #expect((inference as? UnusedTableStore)?.backend === (conversations as? UnusedTableStore)?.backend)
+        let inferenceBase = try #require((inference as? TracedTableStore)?.base as? UnusedTableStore)
+        let conversationsBase = try #require((conversations as? TracedTableStore)?.base as? UnusedTableStore)
+        #expect(inferenceBase.backend === conversationsBase.backend)
         #expect(sql.opened.withLock { $0 } == ["sql_default"])
         #expect(await catalog.openedBackendNames == ["kv_default", "sql_default"])
 

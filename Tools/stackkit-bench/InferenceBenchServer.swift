@@ -70,7 +70,8 @@ final class InferenceBenchServer: Sendable {
                 }
                 let promise: EventLoopPromise<Void>? = keepAlive ? nil : context.eventLoop.makePromise()
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
-                promise?.futureResult.whenComplete { [context] _ in context.close(promise: nil) }
+                let channel = context.channel
+                promise?.futureResult.whenComplete { _ in channel.close(promise: nil) }
             }
         }
     }

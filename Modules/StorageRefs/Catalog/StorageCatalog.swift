@@ -1,4 +1,6 @@
 public import Logging
+public import Tracing
+public import CoreMetrics
 
 /// Opens each named backend of a ``StorageConfig`` once, lazily, and hands the same backend to every reference
 /// that names it.
@@ -24,6 +26,8 @@ public actor StorageCatalog {
 
     private let drivers: [StorageBackendType: any StorageDriver]
     private let logger: Logger
+    private let tracer: (any Tracer)?
+    private let metricsFactory: (any MetricsFactory)?
     private var openings: [String: Task<OpenedBackend, any Error>] = [:]
     private var isShutDown = false
 
@@ -34,11 +38,16 @@ public actor StorageCatalog {
     ///   - drivers: The drivers the application links. When two drivers support the same type, the later one
     ///     in the array is used.
     ///   - logger: Where the catalog and the backends it opens log.
+    ///   - tracer: Traces every operation of the stores handed out (``TracedKeyValueStore``,
+    ///     ``TracedTableStore``); `nil` uses the bootstrapped tracer, a no-op until the application bootstraps one.
+    ///   - metricsFactory: Receives the stores' operation timers and error counters; `nil` uses the bootstrapped one.
     /// - Throws: ``StorageConfigError`` when `config` does not pass ``StorageConfig/validate()``.
     public init(
         config: StorageConfig,
         drivers: [any StorageDriver],
-        logger: Logger = Logger(label: "stackkit.storage")
+        logger: Logger = Logger(label: "stackkit.storage"),
+        tracer: (any Tracer)? = nil,
+        metricsFactory: (any MetricsFactory)? = nil
     ) throws(StorageConfigError) {
         let issues = config.validate()
         guard issues.isEmpty else { throw StorageConfigError(code: .invalidConfig, issues: issues) }
@@ -49,24 +58,28 @@ public actor StorageCatalog {
         }
         self.drivers = byType
         self.logger = logger
+        self.tracer = tracer
+        self.metricsFactory = metricsFactory
     }
 
-    /// The key-value store a reference names: its backend's store for its namespace.
+    /// The key-value store a reference names: its backend's store for its namespace, traced (``TracedKeyValueStore``).
     ///
     /// - Throws: ``StorageError``: ``StorageError/Code/unknownBackend``, ``StorageError/Code/wrongBackendFamily``,
     ///   ``StorageError/Code/driverMissing``, ``StorageError/Code/notSupported``, ``StorageError/Code/closed``, or
     ///   the driver's error when the backend cannot be opened.
     public func keyValueStore(for reference: KVStoreReference) async throws -> any KeyValueStore {
         let backend = try await keyValueBackend(for: .keyValue(reference))
-        return try await backend.keyValueStore(namespace: reference.namespace)
+        let store = try await backend.keyValueStore(namespace: reference.namespace)
+        return TracedKeyValueStore(store, namespace: reference.namespace, tracer: tracer, metricsFactory: metricsFactory)
     }
 
     /// The table store a reference's backend serves. The reference's `table_name` is for the store built on top
-    /// (responses, chat completions, …) to use; every reference to one backend gets the same table store.
+    /// (responses, chat completions, …) to use; every reference to one backend gets the same table store, traced
+    /// (``TracedTableStore``).
     ///
     /// - Throws: As ``keyValueStore(for:)``.
     public func tableStore(for reference: SQLStoreReference) async throws -> any TableStore {
-        try await tableBackend(for: .table(reference)).tableStore
+        TracedTableStore(try await tableBackend(for: .table(reference)).tableStore, tracer: tracer, metricsFactory: metricsFactory)
     }
 
     /// The opened `kv_*` backend a reference names, opening it if needed.
