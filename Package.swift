@@ -272,7 +272,7 @@ let package = Package(
             name: "stackkit-bench",
             dependencies: [
                 "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "Scheduler", "CSQLite", "VectorIO", "VectorIOSQLite", "CVectorKernels", "Memory", "Inference", "InferenceHTTP",
-                postgresNIO, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"), asyncHTTPClient, argumentParser, logging,
+                postgresNIO, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"), asyncHTTPClient, argumentParser, logging, tracing, inMemoryTracing,
             ],
             path: "Tools/stackkit-bench"
         ),

@@ -10,6 +10,7 @@
 #   Scripts/bench.sh vector                         # exact vector search vs numpy/faiss-cpu (pip install numpy faiss-cpu), FTS5
 #   Scripts/bench.sh memory                         # vector stores: ingest and search latency (needs ../shared/data/llama3-tokenizer.model)
 #   Scripts/bench.sh inference                      # OpenAI client overhead and SSE throughput vs raw async-http-client
+#   Scripts/bench.sh telemetry                      # tracing overhead on a SQLite key-value get
 # Without a suite name the arguments go to every suite, so use only the options they share (--json, --runs,
 # --scale).
 set -euo pipefail
@@ -27,7 +28,7 @@ start_redis
 swift build -c release --product stackkit-bench >&2
 swift build -c release --product stackkit-scheduler-worker >&2
 case "${1:-}" in
-kv | sql | stores | scheduler | vector | memory | inference)
+kv | sql | stores | scheduler | vector | memory | inference | telemetry)
     suite=$1
     shift
     swift run -c release --skip-build stackkit-bench "$suite" "$@"
@@ -39,5 +40,6 @@ kv | sql | stores | scheduler | vector | memory | inference)
     swift run -c release --skip-build stackkit-bench scheduler "$@"
     swift run -c release --skip-build stackkit-bench vector "$@"
     swift run -c release --skip-build stackkit-bench inference "$@"
+    swift run -c release --skip-build stackkit-bench telemetry "$@"
     ;;
 esac
