@@ -10,13 +10,30 @@ package import Tracing
 /// - a `stackkit_operation_duration_seconds` timer and, on failure, a `stackkit_operation_errors_total`
 ///   counter, both with `component` and `operation` dimensions.
 ///
-/// Both default to the process-wide bootstrapped backends, which are no-ops until an application bootstraps
-/// one; tests pass an in-memory tracer and a test metrics factory instead.
+/// Both default to the process-wide bootstrapped backends as they are when the instrumentation is created
+/// (bootstrap before creating stores and clients), which are no-ops until an application bootstraps one; with
+/// both no-ops a call costs nothing extra. Tests pass an in-memory tracer and a test metrics factory instead.
 package struct OperationInstrumentation: Sendable {
     package let component: String
     package let tracer: any Tracer
-    private let metrics: [String: (timer: CoreMetrics.Timer, errors: Counter)]
+    private let metrics: [String: Handles]
     private let factory: any MetricsFactory
+    /// Whether spans are recorded (the tracer is not the no-op one) and durations measured (the factory is not
+    /// the no-op one). When neither, a call runs its body directly: nothing to pay before an application
+    /// bootstraps a backend.
+    private let isTracing: Bool
+    private let isMeasuring: Bool
+    private let idleSpan: any Span
+
+    /// Whether calls record nothing at all (no-op tracer and no-op metrics): wrappers on hot paths check this
+    /// and call straight through.
+    package var isIdle: Bool { !isTracing && !isMeasuring }
+
+    private struct Handles: Sendable {
+        let spanName: String
+        let timer: CoreMetrics.Timer
+        let errors: Counter
+    }
 
     /// Creates the instrumentation of `component`, with metric handles for `operations` made once.
     package init(
@@ -26,16 +43,16 @@ package struct OperationInstrumentation: Sendable {
         metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.component = component
-        self.tracer = tracer ?? InstrumentationSystem.tracer
+        let tracer = tracer ?? InstrumentationSystem.tracer
+        self.tracer = tracer
         let factory = metricsFactory ?? MetricsSystem.factory
         self.factory = factory
-        var metrics: [String: (timer: CoreMetrics.Timer, errors: Counter)] = [:]
+        self.isTracing = !(tracer is NoOpTracer)
+        self.isMeasuring = !(factory is NOOPMetricsHandler)
+        self.idleSpan = NoOpTracer.NoOpSpan(context: .topLevel)
+        var metrics: [String: Handles] = [:]
         for operation in operations {
-            let dimensions = [("component", component), ("operation", operation)]
-            metrics[operation] = (
-                CoreMetrics.Timer(label: "stackkit_operation_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory),
-                Counter(label: "stackkit_operation_errors_total", dimensions: dimensions, factory: factory)
-            )
+            metrics[operation] = Self.handles(component: component, operation: operation, factory: factory)
         }
         self.metrics = metrics
     }
@@ -53,10 +70,22 @@ package struct OperationInstrumentation: Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (any Span) async throws -> Result
     ) async throws -> Result {
-        let handles = metrics[operation] ?? makeHandles(operation)
-        let span = tracer.startAnySpan("\(component).\(operation)", context: .current ?? .topLevel, ofKind: kind)
-        span.updateAttributes(attributes)
+        guard isTracing || isMeasuring else { return try await body(idleSpan) }
+        let handles = metrics[operation] ?? Self.handles(component: component, operation: operation, factory: factory)
         let start = ContinuousClock.now
+        guard isTracing else {
+            do {
+                let result = try await body(idleSpan)
+                handles.timer.record(duration: ContinuousClock.now - start)
+                return result
+            } catch {
+                handles.timer.record(duration: ContinuousClock.now - start)
+                handles.errors.increment()
+                throw error
+            }
+        }
+        let span = tracer.startAnySpan(handles.spanName, context: .current ?? .topLevel, ofKind: kind)
+        span.updateAttributes(attributes)
         defer { span.end() }
         do {
             let result = try await InstrumentationContext.$current.withValue(span.context) {
@@ -73,11 +102,12 @@ package struct OperationInstrumentation: Sendable {
         }
     }
 
-    private func makeHandles(_ operation: String) -> (timer: CoreMetrics.Timer, errors: Counter) {
+    private static func handles(component: String, operation: String, factory: any MetricsFactory) -> Handles {
         let dimensions = [("component", component), ("operation", operation)]
-        return (
-            CoreMetrics.Timer(label: "stackkit_operation_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory),
-            Counter(label: "stackkit_operation_errors_total", dimensions: dimensions, factory: factory)
+        return Handles(
+            spanName: "\(component).\(operation)",
+            timer: CoreMetrics.Timer(label: "stackkit_operation_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory),
+            errors: Counter(label: "stackkit_operation_errors_total", dimensions: dimensions, factory: factory)
         )
     }
 }

@@ -16,6 +16,8 @@ public struct TracedKeyValueStore: KeyValueStore {
     /// The namespace reported on spans.
     public let namespace: String?
     private let instrumentation: OperationInstrumentation
+    /// Nothing is recorded (no-op tracer and metrics): calls go straight to the base store.
+    private let passthrough: Bool
 
     static let operations = ["get", "set", "delete", "getMany", "setMany", "entries", "count"]
 
@@ -35,6 +37,7 @@ public struct TracedKeyValueStore: KeyValueStore {
             tracer: tracer,
             metricsFactory: metricsFactory
         )
+        self.passthrough = instrumentation.isIdle
     }
 
     private func describe(_ attributes: inout SpanAttributes) {
@@ -42,7 +45,8 @@ public struct TracedKeyValueStore: KeyValueStore {
     }
 
     public func get(_ key: String) async throws -> [UInt8]? {
-        try await instrumentation.run("get", attributes: describe) { span in
+        if passthrough { return try await base.get(key) }
+        return try await instrumentation.run("get", attributes: describe) { span in
             let value = try await base.get(key)
             span.attributes["stackkit.bytes"] = value?.count ?? 0
             return value
@@ -50,29 +54,34 @@ public struct TracedKeyValueStore: KeyValueStore {
     }
 
     public func set(_ key: String, value: [UInt8], expiration: Date?) async throws {
+        if passthrough { return try await base.set(key, value: value, expiration: expiration) }
         try await instrumentation.run("set", attributes: { describe(&$0); $0["stackkit.bytes"] = value.count }) { _ in
             try await base.set(key, value: value, expiration: expiration)
         }
     }
 
     public func delete(_ key: String) async throws {
+        if passthrough { return try await base.delete(key) }
         try await instrumentation.run("delete", attributes: describe) { _ in try await base.delete(key) }
     }
 
     public func get(_ keys: [String]) async throws -> [String: [UInt8]] {
-        try await instrumentation.run("getMany", attributes: { describe(&$0); $0["stackkit.count"] = keys.count }) { _ in
+        if passthrough { return try await base.get(keys) }
+        return try await instrumentation.run("getMany", attributes: { describe(&$0); $0["stackkit.count"] = keys.count }) { _ in
             try await base.get(keys)
         }
     }
 
     public func set(_ entries: [KeyValueEntry]) async throws {
+        if passthrough { return try await base.set(entries) }
         try await instrumentation.run("setMany", attributes: { describe(&$0); $0["stackkit.count"] = entries.count }) { _ in
             try await base.set(entries)
         }
     }
 
     public func entries(in range: KeyRange, limit: Int?) async throws -> [KeyValueEntry] {
-        try await instrumentation.run("entries", attributes: describe) { span in
+        if passthrough { return try await base.entries(in: range, limit: limit) }
+        return try await instrumentation.run("entries", attributes: describe) { span in
             let entries = try await base.entries(in: range, limit: limit)
             span.attributes["stackkit.count"] = entries.count
             return entries
@@ -80,6 +89,7 @@ public struct TracedKeyValueStore: KeyValueStore {
     }
 
     public func count() async throws -> Int {
-        try await instrumentation.run("count", attributes: describe) { _ in try await base.count() }
+        if passthrough { return try await base.count() }
+        return try await instrumentation.run("count", attributes: describe) { _ in try await base.count() }
     }
 }

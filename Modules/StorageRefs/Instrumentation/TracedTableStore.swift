@@ -14,6 +14,8 @@ public struct TracedTableStore: TableStore {
     /// The base store's SQL dialect.
     public var dialect: TableStoreDialect { base.dialect }
     private let instrumentation: OperationInstrumentation
+    /// Nothing is recorded (no-op tracer and metrics): calls go straight to the base store.
+    private let passthrough: Bool
 
     static let operations = [
         "insert", "upsert", "fetchPage", "fetchOne", "count", "update", "delete", "describeTable", "createTable",
@@ -34,6 +36,7 @@ public struct TracedTableStore: TableStore {
             tracer: tracer,
             metricsFactory: metricsFactory
         )
+        self.passthrough = instrumentation.isIdle
     }
 
     private static func table(_ name: String, count: Int? = nil) -> (inout SpanAttributes) -> Void {
@@ -44,6 +47,7 @@ public struct TracedTableStore: TableStore {
     }
 
     public func insert(into table: String, rows: [TableRow]) async throws {
+        if passthrough { return try await base.insert(into: table, rows: rows) }
         try await instrumentation.run("insert", attributes: Self.table(table, count: rows.count)) { _ in
             try await base.insert(into: table, rows: rows)
         }
@@ -56,7 +60,8 @@ public struct TracedTableStore: TableStore {
     }
 
     public func fetchPage(_ query: TableQuery) async throws -> TablePage {
-        try await instrumentation.run("fetchPage", attributes: Self.table(query.table)) { span in
+        if passthrough { return try await base.fetchPage(query) }
+        return try await instrumentation.run("fetchPage", attributes: Self.table(query.table)) { span in
             let page = try await base.fetchPage(query)
             span.attributes["stackkit.count"] = page.rows.count
             return page
@@ -64,7 +69,8 @@ public struct TracedTableStore: TableStore {
     }
 
     public func fetchOne(from table: String, where predicate: TablePredicate) async throws -> TableRow? {
-        try await instrumentation.run("fetchOne", attributes: Self.table(table)) { span in
+        if passthrough { return try await base.fetchOne(from: table, where: predicate) }
+        return try await instrumentation.run("fetchOne", attributes: Self.table(table)) { span in
             let row = try await base.fetchOne(from: table, where: predicate)
             span.attributes["stackkit.count"] = row == nil ? 0 : 1
             return row
