@@ -147,7 +147,7 @@ let package = Package(
         // MARK: Jobs
         .target(
             name: "Scheduler",
-            dependencies: ["StorageRefs", serviceLifecycle, logging],
+            dependencies: ["StorageRefs", "_Instrumentation", serviceLifecycle, logging, tracing, coreMetrics],
             path: "Modules/Scheduler"
         ),
 
@@ -286,7 +286,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "SchedulerTests",
-            dependencies: ["Scheduler", "StorageRefs", "KVStore", "_TestBackends", serviceLifecycle, logging],
+            dependencies: ["Scheduler", "StorageRefs", "KVStore", "_TestBackends", serviceLifecycle, logging, tracing, inMemoryTracing, metricsTestKit],
             path: "Tests/SchedulerTests"
         ),
         .testTarget(

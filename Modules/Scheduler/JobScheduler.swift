@@ -1,4 +1,7 @@
+import _Instrumentation
+public import CoreMetrics
 public import Foundation
+public import Tracing
 public import Logging
 public import ServiceLifecycle
 public import StorageRefs
@@ -135,6 +138,8 @@ public actor JobScheduler: Service {
     private var finishCount = 0
     /// The subscribers of ``changes()``.
     private var subscribers: [UUID: AsyncStream<Job>.Continuation] = [:]
+    /// Spans and metrics of scheduling, cancelling and running jobs.
+    private let instrumentation: OperationInstrumentation
 
     /// Creates a scheduler.
     ///
@@ -143,14 +148,26 @@ public actor JobScheduler: Service {
     ///   - configuration: How jobs are claimed and run.
     ///   - clock: The source of timestamps and due times; the system clock by default.
     ///   - logger: Where the scheduler logs claims that fail and jobs it recovers or abandons.
+    ///   - tracer: Traces `schedule` and `cancel` (children of the caller's span) and every handler run (a root
+    ///     span `JobScheduler.runJob` with the job's type, id and attempt, an error status when it throws);
+    ///   `nil` uses the bootstrapped tracer, a no-op until one is bootstrapped.
+    ///   - metricsFactory: Receives the durations and failures of those operations; `nil` uses the bootstrapped one.
     /// - Throws: ``JobSchedulerError/invalidArgument(_:)`` naming the configuration field out of range.
     public init(
         store: any JobStore,
         configuration: Configuration = Configuration(),
         clock: any WallClock = SystemWallClock(),
-        logger: Logger = Logger(label: "stackkit.scheduler")
+        logger: Logger = Logger(label: "stackkit.scheduler"),
+        tracer: (any Tracer)? = nil,
+        metricsFactory: (any MetricsFactory)? = nil
     ) throws {
         try configuration.validate()
+        self.instrumentation = OperationInstrumentation(
+            component: "JobScheduler",
+            operations: ["schedule", "cancel", "runJob"],
+            tracer: tracer,
+            metricsFactory: metricsFactory
+        )
         self.store = store
         self.configuration = configuration
         self.clock = clock
@@ -189,6 +206,12 @@ public actor JobScheduler: Service {
     ///   ``JobSchedulerError/invalidArgument(_:)`` for a bad id, or the store's error.
     @discardableResult
     public func schedule(type: String, id: String, payload: JSONValue = .null, runAt: Date? = nil) async throws -> Job {
+        try await instrumentation.run("schedule", attributes: { $0["stackkit.job.type"] = type; $0["stackkit.job.id"] = id }) { _ in
+            try await storeNewJob(type: type, id: id, payload: payload, runAt: runAt)
+        }
+    }
+
+    private func storeNewJob(type: String, id: String, payload: JSONValue, runAt: Date?) async throws -> Job {
         try Self.validateName(id, "job id")
         guard let registration = registrations[type] else {
             throw JobSchedulerError.unknownJobType(type: type, registered: Array(registrations.keys))
@@ -222,6 +245,10 @@ public actor JobScheduler: Service {
     ///   job in a terminal status, or the store's error.
     @discardableResult
     public func cancel(id: String) async throws -> Job {
+        try await instrumentation.run("cancel", attributes: { $0["stackkit.job.id"] = id }) { _ in try await requestCancel(id: id) }
+    }
+
+    private func requestCancel(id: String) async throws -> Job {
         let now = clock.now()
         let cap = configuration.maxLogEntries
         guard let job = try await store.update(id: id, ifLeasedBy: nil, { try $0.requestCancel(now: now, maxLogEntries: cap) })
@@ -404,10 +431,20 @@ public actor JobScheduler: Service {
             previous.task.cancel()
         }
         let token = UUID()
+        let instrumentation = self.instrumentation
+        let attempt = job.attempt
+        let type = job.type
         let task = Task {
             let failure: (any Error)?
             do {
-                try await handler(context)
+                // A root span per attempt: the claim loop, not a caller, starts it.
+                try await InstrumentationContext.$current.withValue(nil) {
+                    try await instrumentation.run("runJob", attributes: {
+                        $0["stackkit.job.type"] = type
+                        $0["stackkit.job.id"] = id
+                        $0["stackkit.job.attempt"] = attempt
+                    }) { _ in try await handler(context) }
+                }
                 failure = nil
             } catch {
                 failure = error
