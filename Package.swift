@@ -164,7 +164,7 @@ let package = Package(
         ),
         .target(
             name: "Inference",
-            dependencies: ["StorageRefs", "OpenAITypes", "_TableWriting", serviceLifecycle, logging],
+            dependencies: ["StorageRefs", "OpenAITypes", "_TableWriting", "_Instrumentation", serviceLifecycle, logging, tracing, coreMetrics],
             path: "Modules/Inference"
         ),
         // The OpenAI-compatible HTTP client and provider (keeps async-http-client out of store-only builds).
@@ -175,7 +175,7 @@ let package = Package(
         ),
         .target(
             name: "Responses",
-            dependencies: ["StorageRefs", "OpenAITypes", "_TableWriting", serviceLifecycle, logging],
+            dependencies: ["StorageRefs", "OpenAITypes", "_TableWriting", "_Instrumentation", serviceLifecycle, logging, tracing, coreMetrics],
             path: "Modules/Responses"
         ),
 
@@ -347,7 +347,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ResponsesTests",
-            dependencies: ["Responses", "OpenAITypes", "_TestBackends", "SQLStore", "StorageRefs", logging],
+            dependencies: ["Responses", "OpenAITypes", "_TestBackends", "SQLStore", "StorageRefs", logging, tracing, inMemoryTracing],
             path: "Tests/ResponsesTests"
         ),
         .testTarget(

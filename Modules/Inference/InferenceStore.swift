@@ -3,6 +3,9 @@ public import OpenAITypes
 public import ServiceLifecycle
 public import StorageRefs
 public import _TableWriting
+import _Instrumentation
+public import CoreMetrics
+public import Tracing
 
 /// Stored chat completions with their input messages, in the table a run config's reference names.
 ///
@@ -26,6 +29,7 @@ public final class InferenceStore: Service, Sendable {
     /// The write path.
     public let writer: TableWriter
     private let tables: any TableStore
+    private let instrumentation: OperationInstrumentation
 
     /// Creates a store; call ``prepare()`` before use.
     ///
@@ -35,12 +39,20 @@ public final class InferenceStore: Service, Sendable {
     ///     `max_write_queue_size` and `num_writers`.
     ///   - mode: Durable (the default) or buffered.
     ///   - logger: For the write path (never row contents).
+    ///   - tracer: Traces `store`, `completion` and `list` as `InferenceStore.<operation>` spans; `nil` uses the
+    ///     bootstrapped tracer, a no-op until one is bootstrapped.
+    ///   - metricsFactory: Receives their durations and failures; `nil` uses the bootstrapped backend.
     public init(
         tables: any TableStore,
         reference: InferenceStoreReference,
         mode: TableWriteMode = .durable,
-        logger: Logger
+        logger: Logger,
+        tracer: (any Tracer)? = nil,
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
+        self.instrumentation = OperationInstrumentation(
+            component: "InferenceStore", operations: ["store", "completion", "list"], tracer: tracer, metricsFactory: metricsFactory
+        )
         self.tables = tables
         self.table = reference.tableName
         self.writer = TableWriter(store: tables, reference: reference, mode: mode, logger: logger)
@@ -78,19 +90,21 @@ public final class InferenceStore: Service, Sendable {
     ///   already stored. Buffered mode: only when the store is shutting down; later failures go to
     ///   ``failures``.
     public func store(_ completion: ChatCompletion, inputMessages: [ChatMessage]) async throws {
-        let row: TableRow = [
-            "id": .string(completion.id),
-            "created": .integer(completion.created),
-            "model": .string(completion.model),
-            "completion": .json(completion.json),
-            "input_messages": .json(.array(inputMessages.map(\.json))),
-        ]
-        try await writer.write(
-            TableWrite(
-                label: "chat completion \(completion.id)",
-                operations: [.insert(table: table, key: "id", rows: [row])]
+        try await instrumentation.run("store", attributes: { $0["stackkit.table"] = table; $0["stackkit.count"] = inputMessages.count }) { _ in
+            let row: TableRow = [
+                "id": .string(completion.id),
+                "created": .integer(completion.created),
+                "model": .string(completion.model),
+                "completion": .json(completion.json),
+                "input_messages": .json(.array(inputMessages.map(\.json))),
+            ]
+            try await writer.write(
+                TableWrite(
+                    label: "chat completion \(completion.id)",
+                    operations: [.insert(table: table, key: "id", rows: [row])]
+                )
             )
-        )
+        }
     }
 
     /// The stored completion with `id`.
@@ -100,10 +114,12 @@ public final class InferenceStore: Service, Sendable {
     /// - Throws: ``InferenceStoreError`` ``InferenceStoreError/Code-swift.struct/notFound`` naming
     ///   the id when it is missing or not readable by the current user.
     public func completion(id: String) async throws -> StoredChatCompletion {
-        guard let row = try await tables.fetchOne(from: table, where: .equal("id", .string(id))) else {
-            throw InferenceStoreError(code: .notFound, message: "chat completion \(id) not found")
+        return try await instrumentation.run("completion", attributes: { $0["stackkit.table"] = table }) { _ in
+            guard let row = try await tables.fetchOne(from: table, where: .equal("id", .string(id))) else {
+                throw InferenceStoreError(code: .notFound, message: "chat completion \(id) not found")
+            }
+            return try Self.decode(row, table: table)
         }
-        return try Self.decode(row, table: table)
     }
 
     /// A page of stored completions, newest first by default.
@@ -126,23 +142,25 @@ public final class InferenceStore: Service, Sendable {
         model: String? = nil,
         order: SortDirection = .descending
     ) async throws -> ChatCompletionList {
-        guard limit >= 1 else {
-            throw InferenceStoreError(code: .invalidArgument, message: "limit must be at least 1, not \(limit)")
+        return try await instrumentation.run("list", attributes: { $0["stackkit.table"] = table; $0["stackkit.limit"] = limit }) { _ in
+            guard limit >= 1 else {
+                throw InferenceStoreError(code: .invalidArgument, message: "limit must be at least 1, not \(limit)")
+            }
+            let query = TableQuery(
+                table: table,
+                predicate: model.map { .equal("model", .string($0)) },
+                ordering: TableOrdering(column: "created", direction: order),
+                limit: limit,
+                after: after.map { .after(primaryKey: .string($0)) }
+            )
+            let page: TablePage
+            do {
+                page = try await tables.fetchPage(query)
+            } catch let error as StorageError where error.code == .unknownCursor {
+                throw InferenceStoreError(code: .unknownCursor, message: "no chat completion \(after ?? "") to list after")
+            }
+            return ChatCompletionList(data: try page.rows.map { try Self.decode($0, table: table) }, hasMore: page.hasMore)
         }
-        let query = TableQuery(
-            table: table,
-            predicate: model.map { .equal("model", .string($0)) },
-            ordering: TableOrdering(column: "created", direction: order),
-            limit: limit,
-            after: after.map { .after(primaryKey: .string($0)) }
-        )
-        let page: TablePage
-        do {
-            page = try await tables.fetchPage(query)
-        } catch let error as StorageError where error.code == .unknownCursor {
-            throw InferenceStoreError(code: .unknownCursor, message: "no chat completion \(after ?? "") to list after")
-        }
-        return ChatCompletionList(data: try page.rows.map { try Self.decode($0, table: table) }, hasMore: page.hasMore)
     }
 
     /// Waits until every buffered write made before the call is committed or dead-lettered.

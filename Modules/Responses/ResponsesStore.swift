@@ -3,6 +3,9 @@ public import OpenAITypes
 public import ServiceLifecycle
 public import StorageRefs
 public import _TableWriting
+import _Instrumentation
+public import CoreMetrics
+public import Tracing
 
 /// Stored responses (Responses API) with their input items and chat messages, and the messages of
 /// conversations, in the tables a run config's reference names.
@@ -25,6 +28,7 @@ public final class ResponsesStore: Service, Sendable {
     /// The write path.
     public let writer: TableWriter
     private let tables: any TableStore
+    private let instrumentation: OperationInstrumentation
 
     /// Creates a store; call ``prepare()`` before use.
     ///
@@ -33,12 +37,23 @@ public final class ResponsesStore: Service, Sendable {
     ///   - reference: Its `table_name`, and the buffered queue's `max_write_queue_size` and `num_writers`.
     ///   - mode: Durable (the default) or buffered.
     ///   - logger: For the write path (never row contents).
+    ///   - tracer: Traces each public operation as a `ResponsesStore.<operation>` span; `nil` uses the bootstrapped
+    ///     tracer, a no-op until one is bootstrapped.
+    ///   - metricsFactory: Receives their durations and failures; `nil` uses the bootstrapped backend.
     public init(
         tables: any TableStore,
         reference: ResponsesStoreReference,
         mode: TableWriteMode = .durable,
-        logger: Logger
+        logger: Logger,
+        tracer: (any Tracer)? = nil,
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
+        self.instrumentation = OperationInstrumentation(
+            component: "ResponsesStore",
+            operations: ["store", "response", "delete", "list", "inputItems", "storeConversationMessages", "conversationMessages"],
+            tracer: tracer,
+            metricsFactory: metricsFactory
+        )
         self.tables = tables
         self.table = reference.tableName
         self.conversationTable = reference.tableName + "_conversation_messages"
@@ -85,17 +100,19 @@ public final class ResponsesStore: Service, Sendable {
     /// - Throws: Durable mode: the database's error, such as a `constraintViolation` for an id
     ///   already stored. Buffered mode: only when the store is shutting down.
     public func store(_ response: ResponseObject, input: [ResponseInputItem], messages: [ChatMessage]) async throws {
-        let row: TableRow = [
-            "id": .string(response.id),
-            "created_at": .integer(response.createdAt),
-            "model": .string(response.model),
-            "response_object": .json(response.json),
-            "input": .json(.array(input.map(\.json))),
-            "messages": .json(.array(messages.map(\.json))),
-        ]
-        try await writer.write(
-            TableWrite(label: "response \(response.id)", operations: [.insert(table: table, key: "id", rows: [row])])
-        )
+        try await instrumentation.run("store", attributes: { $0["stackkit.table"] = table; $0["stackkit.count"] = input.count }) { _ in
+            let row: TableRow = [
+                "id": .string(response.id),
+                "created_at": .integer(response.createdAt),
+                "model": .string(response.model),
+                "response_object": .json(response.json),
+                "input": .json(.array(input.map(\.json))),
+                "messages": .json(.array(messages.map(\.json))),
+            ]
+            try await writer.write(
+                TableWrite(label: "response \(response.id)", operations: [.insert(table: table, key: "id", rows: [row])])
+            )
+        }
     }
 
     /// The stored response with `id`, with its input items and messages.
@@ -103,10 +120,12 @@ public final class ResponsesStore: Service, Sendable {
     /// - Throws: ``ResponsesStoreError`` ``ResponsesStoreError/Code-swift.struct/notFound`` naming
     ///   the id when it is missing or not readable by the current user.
     public func response(id: String) async throws -> StoredResponse {
-        guard let row = try await tables.fetchOne(from: table, where: .equal("id", .string(id))) else {
-            throw ResponsesStoreError(code: .notFound, message: "response \(id) not found")
+        return try await instrumentation.run("response", attributes: { $0["stackkit.table"] = table }) { _ in
+            guard let row = try await tables.fetchOne(from: table, where: .equal("id", .string(id))) else {
+                throw ResponsesStoreError(code: .notFound, message: "response \(id) not found")
+            }
+            return try Self.decode(row, table: table)
         }
-        return try Self.decode(row, table: table)
     }
 
     /// Deletes the response with `id`.
@@ -117,11 +136,13 @@ public final class ResponsesStore: Service, Sendable {
     /// - Throws: ``ResponsesStoreError`` ``ResponsesStoreError/Code-swift.struct/notFound`` naming
     ///   the id when no response the current user may delete has it.
     public func delete(id: String) async throws -> ResponseDeletion {
-        await writer.flush()
-        guard try await tables.delete(from: table, where: .equal("id", .string(id))) > 0 else {
-            throw ResponsesStoreError(code: .notFound, message: "response \(id) not found")
+        return try await instrumentation.run("delete", attributes: { $0["stackkit.table"] = table }) { _ in
+            await writer.flush()
+            guard try await tables.delete(from: table, where: .equal("id", .string(id))) > 0 else {
+                throw ResponsesStoreError(code: .notFound, message: "response \(id) not found")
+            }
+            return ResponseDeletion(id: id)
         }
-        return ResponseDeletion(id: id)
     }
 
     /// A page of stored responses, newest first by default; keyset pages over (`created_at`, `id`).
@@ -140,29 +161,31 @@ public final class ResponsesStore: Service, Sendable {
         model: String? = nil,
         order: SortDirection = .descending
     ) async throws -> ResponsesPage<StoredResponse> {
-        guard limit >= 1 else {
-            throw ResponsesStoreError(code: .invalidArgument, message: "limit must be at least 1, not \(limit)")
+        return try await instrumentation.run("list", attributes: { $0["stackkit.table"] = table; $0["stackkit.limit"] = limit }) { _ in
+            guard limit >= 1 else {
+                throw ResponsesStoreError(code: .invalidArgument, message: "limit must be at least 1, not \(limit)")
+            }
+            let query = TableQuery(
+                table: table,
+                predicate: model.map { .equal("model", .string($0)) },
+                ordering: TableOrdering(column: "created_at", direction: order),
+                limit: limit,
+                after: after.map { .after(primaryKey: .string($0)) }
+            )
+            let page: TablePage
+            do {
+                page = try await tables.fetchPage(query)
+            } catch let error as StorageError where error.code == .unknownCursor {
+                throw ResponsesStoreError(code: .unknownCursor, message: "no response \(after ?? "") to list after")
+            }
+            let data = try page.rows.map { try Self.decode($0, table: table) }
+            return ResponsesPage(
+                data: data,
+                hasMore: page.hasMore,
+                firstID: data.first?.response.id ?? "",
+                lastID: data.last?.response.id ?? ""
+            )
         }
-        let query = TableQuery(
-            table: table,
-            predicate: model.map { .equal("model", .string($0)) },
-            ordering: TableOrdering(column: "created_at", direction: order),
-            limit: limit,
-            after: after.map { .after(primaryKey: .string($0)) }
-        )
-        let page: TablePage
-        do {
-            page = try await tables.fetchPage(query)
-        } catch let error as StorageError where error.code == .unknownCursor {
-            throw ResponsesStoreError(code: .unknownCursor, message: "no response \(after ?? "") to list after")
-        }
-        let data = try page.rows.map { try Self.decode($0, table: table) }
-        return ResponsesPage(
-            data: data,
-            hasMore: page.hasMore,
-            firstID: data.first?.response.id ?? "",
-            lastID: data.last?.response.id ?? ""
-        )
     }
 
     /// A page of a response's input items.
@@ -191,35 +214,37 @@ public final class ResponsesStore: Service, Sendable {
         limit: Int = 20,
         order: SortDirection = .descending
     ) async throws -> ResponsesPage<ResponseInputItem> {
-        guard include.isEmpty else {
-            throw ResponsesStoreError(
-                code: .notSupported,
-                message: "include (\(include.joined(separator: ", "))) is not supported for input items"
+        return try await instrumentation.run("inputItems", attributes: { $0["stackkit.table"] = table; $0["stackkit.limit"] = limit }) { _ in
+            guard include.isEmpty else {
+                throw ResponsesStoreError(
+                    code: .notSupported,
+                    message: "include (\(include.joined(separator: ", "))) is not supported for input items"
+                )
+            }
+            guard after == nil || before == nil else {
+                throw ResponsesStoreError(code: .invalidArgument, message: "give either after or before, not both")
+            }
+            guard (1...100).contains(limit) else {
+                throw ResponsesStoreError(code: .invalidArgument, message: "limit must be from 1 to 100, not \(limit)")
+            }
+            var items = try await response(id: responseID).input
+            if order == .descending { items.reverse() }
+            func position(_ id: String) throws -> Int {
+                guard let index = items.firstIndex(where: { $0.id == id }) else {
+                    throw ResponsesStoreError(code: .notFound, message: "input item \(id) not found in response \(responseID)")
+                }
+                return index
+            }
+            if let after { items = Array(items[(try position(after) + 1)...]) }
+            if let before { items = Array(items[..<(try position(before))]) }
+            let page = Array(items.prefix(limit))
+            return ResponsesPage(
+                data: page,
+                hasMore: items.count > limit,
+                firstID: page.first?.id ?? "",
+                lastID: page.last?.id ?? ""
             )
         }
-        guard after == nil || before == nil else {
-            throw ResponsesStoreError(code: .invalidArgument, message: "give either after or before, not both")
-        }
-        guard (1...100).contains(limit) else {
-            throw ResponsesStoreError(code: .invalidArgument, message: "limit must be from 1 to 100, not \(limit)")
-        }
-        var items = try await response(id: responseID).input
-        if order == .descending { items.reverse() }
-        func position(_ id: String) throws -> Int {
-            guard let index = items.firstIndex(where: { $0.id == id }) else {
-                throw ResponsesStoreError(code: .notFound, message: "input item \(id) not found in response \(responseID)")
-            }
-            return index
-        }
-        if let after { items = Array(items[(try position(after) + 1)...]) }
-        if let before { items = Array(items[..<(try position(before))]) }
-        let page = Array(items.prefix(limit))
-        return ResponsesPage(
-            data: page,
-            hasMore: items.count > limit,
-            firstID: page.first?.id ?? "",
-            lastID: page.last?.id ?? ""
-        )
     }
 
     // MARK: Conversations
@@ -228,35 +253,39 @@ public final class ResponsesStore: Service, Sendable {
     ///
     /// - Throws: As ``store(_:input:messages:)``.
     public func storeConversationMessages(conversationID: String, messages: [ChatMessage]) async throws {
-        let row: TableRow = [
-            "conversation_id": .string(conversationID),
-            "messages": .json(.array(messages.map(\.json))),
-        ]
-        try await writer.write(
-            TableWrite(
-                label: "conversation \(conversationID)",
-                operations: [.upsert(table: conversationTable, rows: [row], conflict: ["conversation_id"])]
+        try await instrumentation.run("storeConversationMessages", attributes: { $0["stackkit.count"] = messages.count }) { _ in
+            let row: TableRow = [
+                "conversation_id": .string(conversationID),
+                "messages": .json(.array(messages.map(\.json))),
+            ]
+            try await writer.write(
+                TableWrite(
+                    label: "conversation \(conversationID)",
+                    operations: [.upsert(table: conversationTable, rows: [row], conflict: ["conversation_id"])]
+                )
             )
-        )
+        }
     }
 
     /// The messages of a conversation, in the order stored, or `nil` when it has none the current
     /// user may read.
     public func conversationMessages(conversationID: String) async throws -> [ChatMessage]? {
-        guard
-            let row = try await tables.fetchOne(
-                from: conversationTable,
-                where: .equal("conversation_id", .string(conversationID))
-            )
-        else { return nil }
-        guard case .json(.array(let messages))? = row["messages"] else {
-            throw StorageError(code: .invalidValue, message: "conversation \(conversationID) holds no message list")
-        }
-        return try messages.map { message in
-            do {
-                return try ChatMessage(json: message)
-            } catch {
-                throw StorageError(code: .invalidValue, message: "conversation \(conversationID): \(error)")
+        return try await instrumentation.run("conversationMessages") { _ in
+            guard
+                let row = try await tables.fetchOne(
+                    from: conversationTable,
+                    where: .equal("conversation_id", .string(conversationID))
+                )
+            else { return nil }
+            guard case .json(.array(let messages))? = row["messages"] else {
+                throw StorageError(code: .invalidValue, message: "conversation \(conversationID) holds no message list")
+            }
+            return try messages.map { message in
+                do {
+                    return try ChatMessage(json: message)
+                } catch {
+                    throw StorageError(code: .invalidValue, message: "conversation \(conversationID): \(error)")
+                }
             }
         }
     }
