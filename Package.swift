@@ -187,7 +187,7 @@ let package = Package(
         ),
         .target(
             name: "VectorIO",
-            dependencies: ["StorageRefs", "CVectorKernels", crypto, logging],
+            dependencies: ["StorageRefs", "CVectorKernels", "_Instrumentation", crypto, logging, tracing, coreMetrics],
             path: "Modules/VectorIO"
         ),
         // Keyword search with SQLite FTS5 over a vector index's chunk table.
@@ -204,7 +204,7 @@ let package = Package(
         ),
         .target(
             name: "Files",
-            dependencies: ["StorageRefs", logging],
+            dependencies: ["StorageRefs", "_Instrumentation", logging, tracing, coreMetrics],
             path: "Modules/Files"
         ),
         // multipart/form-data helpers for file uploads (keeps NIO out of the Files module).
@@ -352,12 +352,12 @@ let package = Package(
         ),
         .testTarget(
             name: "VectorIOTests",
-            dependencies: ["VectorIO", "VectorIOSQLite", "VectorIOPostgres", "CVectorKernels", "_TestBackends", "SQLStore", "SQLStorePostgres", "StorageRefs", logging],
+            dependencies: ["VectorIO", "VectorIOSQLite", "VectorIOPostgres", "CVectorKernels", "_TestBackends", "SQLStore", "SQLStorePostgres", "StorageRefs", logging, tracing, inMemoryTracing],
             path: "Tests/VectorIOTests"
         ),
         .testTarget(
             name: "FilesTests",
-            dependencies: ["Files", "FilesMultipart", "_TestBackends", "StorageRefs", logging],
+            dependencies: ["Files", "FilesMultipart", "_TestBackends", "StorageRefs", logging, tracing, inMemoryTracing],
             path: "Tests/FilesTests",
             // Multipart bodies encoded by Python's `requests` (Fixtures/make_multipart_fixtures.py).
             resources: [.copy("Fixtures")]

@@ -1,6 +1,9 @@
 public import Foundation
 public import Logging
 public import StorageRefs
+import _Instrumentation
+public import CoreMetrics
+public import Tracing
 
 /// An OpenAI-Files-style store: bytes in files under a directory, metadata in a table of a ``StorageRefs/TableStore``
 /// (SQLite or PostgreSQL).
@@ -49,7 +52,10 @@ public final class FileStore: Sendable {
     /// The most files one list call returns.
     public static let maximumListLimit = 10_000
 
-    private init(store: any TableStore, configuration: Configuration, clock: any WallClock, logger: Logger) {
+    private let instrumentation: OperationInstrumentation
+
+    private init(store: any TableStore, configuration: Configuration, clock: any WallClock, logger: Logger, instrumentation: OperationInstrumentation) {
+        self.instrumentation = instrumentation
         self.store = store
         self.configuration = configuration
         self.directory = FileDirectory(path: StoragePath.expandingTilde(configuration.directory))
@@ -82,13 +88,21 @@ public final class FileStore: Sendable {
         store: any TableStore,
         configuration: Configuration,
         clock: any WallClock = SystemWallClock(),
-        logger: Logger = Logger(label: "stackkit.files")
+        logger: Logger = Logger(label: "stackkit.files"),
+        tracer: (any Tracer)? = nil,
+        metricsFactory: (any MetricsFactory)? = nil
     ) async throws -> FileStore {
         guard !configuration.directory.isEmpty else { throw FileStoreError.invalid("directory", "empty") }
         guard configuration.maximumFileSize > 0 else {
             throw FileStoreError.invalid("maximumFileSize", "\(configuration.maximumFileSize) must be positive")
         }
-        let files = FileStore(store: store, configuration: configuration, clock: clock, logger: logger)
+        let instrumentation = OperationInstrumentation(
+            component: "FileStore",
+            operations: ["upload", "retrieve", "content", "list", "delete", "reclaimExpired"],
+            tracer: tracer,
+            metricsFactory: metricsFactory
+        )
+        let files = FileStore(store: store, configuration: configuration, clock: clock, logger: logger, instrumentation: instrumentation)
         try await files.directory.create()
         try await store.createTable(schema(table: configuration.table))
         try await files.removeOrphans()
@@ -110,54 +124,56 @@ public final class FileStore: Sendable {
     ///   ``FileStoreError/Code-swift.struct/storageFailure`` for a disk error; or the table store's error. In every
     ///   case nothing is stored.
     public func upload(_ bytes: Data, filename: String, purpose: FilePurpose, expiresAfter: FileExpiration? = nil) async throws -> FileObject {
-        guard bytes.count <= configuration.maximumFileSize else {
-            throw FileStoreError(
-                code: .tooLarge,
-                message: "file: \(bytes.count) bytes exceed the limit of \(configuration.maximumFileSize) bytes",
-                field: "file"
-            )
-        }
-        guard !filename.isEmpty else { throw FileStoreError.invalid("filename", "empty") }
-        guard filename.utf8.count <= 1_024 else {
-            throw FileStoreError.invalid("filename", "\(filename.utf8.count) bytes; at most 1024")
-        }
-        guard !filename.utf8.contains(0) else { throw FileStoreError.invalid("filename", "contains a NUL character") }
-        try expiresAfter?.validate()
+        return try await instrumentation.run("upload", attributes: { $0["stackkit.table"] = configuration.table; $0["stackkit.bytes"] = bytes.count }) { _ in
+            guard bytes.count <= configuration.maximumFileSize else {
+                throw FileStoreError(
+                    code: .tooLarge,
+                    message: "file: \(bytes.count) bytes exceed the limit of \(configuration.maximumFileSize) bytes",
+                    field: "file"
+                )
+            }
+            guard !filename.isEmpty else { throw FileStoreError.invalid("filename", "empty") }
+            guard filename.utf8.count <= 1_024 else {
+                throw FileStoreError.invalid("filename", "\(filename.utf8.count) bytes; at most 1024")
+            }
+            guard !filename.utf8.contains(0) else { throw FileStoreError.invalid("filename", "contains a NUL character") }
+            try expiresAfter?.validate()
 
-        let id = "file-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let createdAt = Int64(clock.now().timeIntervalSince1970.rounded(.down))
-        let file = FileObject(
-            id: id,
-            bytes: bytes.count,
-            createdAt: createdAt,
-            expiresAt: expiresAfter.map { createdAt + Int64($0.seconds) },
-            filename: filename,
-            purpose: purpose
-        )
-        try await directory.write(id: id, bytes: bytes)
-        do {
-            try await store.insert(into: configuration.table, rows: [Self.row(file)])
-        } catch {
-            // The insert may have committed before its error reached us (a connection lost after COMMIT): look.
-            // Present: the upload succeeded. Absent: remove the bytes. Unknown: leave them for the orphan sweep,
-            // so there is never a row without its bytes.
-            let lookup: Result<TableRow?, any Error>
+            let id = "file-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            let createdAt = Int64(clock.now().timeIntervalSince1970.rounded(.down))
+            let file = FileObject(
+                id: id,
+                bytes: bytes.count,
+                createdAt: createdAt,
+                expiresAt: expiresAfter.map { createdAt + Int64($0.seconds) },
+                filename: filename,
+                purpose: purpose
+            )
+            try await directory.write(id: id, bytes: bytes)
             do {
-                lookup = .success(try await store.fetchOne(from: configuration.table, where: .equal("id", .string(id))))
-            } catch let lookupError {
-                lookup = .failure(lookupError)
-            }
-            if case .success(.some) = lookup { return file }
-            if case .success(.none) = lookup {
+                try await store.insert(into: configuration.table, rows: [Self.row(file)])
+            } catch {
+                // The insert may have committed before its error reached us (a connection lost after COMMIT): look.
+                // Present: the upload succeeded. Absent: remove the bytes. Unknown: leave them for the orphan sweep,
+                // so there is never a row without its bytes.
+                let lookup: Result<TableRow?, any Error>
                 do {
-                    try await directory.remove(id)
-                } catch let removal {
-                    logger.warning("cannot remove the bytes of a failed upload; the next open removes them", metadata: ["file": "\(id)", "error": "\(removal)"])
+                    lookup = .success(try await store.fetchOne(from: configuration.table, where: .equal("id", .string(id))))
+                } catch let lookupError {
+                    lookup = .failure(lookupError)
                 }
+                if case .success(.some) = lookup { return file }
+                if case .success(.none) = lookup {
+                    do {
+                        try await directory.remove(id)
+                    } catch let removal {
+                        logger.warning("cannot remove the bytes of a failed upload; the next open removes them", metadata: ["file": "\(id)", "error": "\(removal)"])
+                    }
+                }
+                throw error
             }
-            throw error
+            return file
         }
-        return file
     }
 
     // MARK: Reading
@@ -167,10 +183,12 @@ public final class FileStore: Sendable {
     /// - Throws: ``FileStoreError`` with code ``FileStoreError/Code-swift.struct/notFound`` naming the id when no
     ///   visible file has it.
     public func retrieve(id: String) async throws -> FileObject {
-        guard let row = try await store.fetchOne(from: configuration.table, where: visible(.equal("id", .string(id)))) else {
-            throw FileStoreError.notFound(id: id)
+        return try await instrumentation.run("retrieve", attributes: { $0["stackkit.table"] = configuration.table }) { _ in
+            guard let row = try await store.fetchOne(from: configuration.table, where: visible(.equal("id", .string(id)))) else {
+                throw FileStoreError.notFound(id: id)
+            }
+            return try Self.file(from: row)
         }
-        return try Self.file(from: row)
     }
 
     /// The bytes of a visible file.
@@ -178,8 +196,10 @@ public final class FileStore: Sendable {
     /// - Throws: ``FileStoreError``: ``FileStoreError/Code-swift.struct/notFound`` as ``retrieve(id:)``;
     ///   ``FileStoreError/Code-swift.struct/corruptRecord`` when the row exists but its bytes are gone.
     public func content(id: String) async throws -> Data {
-        let file = try await retrieve(id: id)
-        return try await directory.read(id: file.id)
+        return try await instrumentation.run("content", attributes: { $0["stackkit.table"] = configuration.table }) { _ in
+            let file = try await retrieve(id: id)
+            return try await directory.read(id: file.id)
+        }
     }
 
     /// One page of visible files.
@@ -192,28 +212,30 @@ public final class FileStore: Sendable {
     /// - Throws: ``FileStoreError``: ``FileStoreError/Code-swift.struct/invalidArgument`` naming `limit`,
     ///   ``FileStoreError/Code-swift.struct/unknownCursor`` when `after` names no file.
     public func list(after: String? = nil, limit: Int = FileStore.maximumListLimit, order: SortDirection = .descending, purpose: FilePurpose? = nil) async throws -> FileList {
-        guard (1...Self.maximumListLimit).contains(limit) else {
-            throw FileStoreError.invalid("limit", "\(limit) is outside 1...\(Self.maximumListLimit)")
-        }
-        var cursor: KeysetCursor?
-        if let after {
-            guard let row = try await store.fetchOne(from: configuration.table, where: .equal("id", .string(after))) else {
-                throw FileStoreError(code: .unknownCursor, message: "after: no file with id '\(after)'", field: "after")
+        return try await instrumentation.run("list", attributes: { $0["stackkit.table"] = configuration.table; $0["stackkit.limit"] = limit }) { _ in
+            guard (1...Self.maximumListLimit).contains(limit) else {
+                throw FileStoreError.invalid("limit", "\(limit) is outside 1...\(Self.maximumListLimit)")
             }
-            cursor = .after(orderValue: row["created_at"] ?? .null, primaryKey: .string(after))
-        }
-        var predicate = visible(nil)
-        if let purpose { predicate = .and([predicate, .equal("purpose", .string(purpose.rawValue))]) }
-        let page = try await store.fetchPage(
-            TableQuery(
-                table: configuration.table,
-                predicate: predicate,
-                ordering: TableOrdering(column: "created_at", direction: order),
-                limit: limit,
-                after: cursor
+            var cursor: KeysetCursor?
+            if let after {
+                guard let row = try await store.fetchOne(from: configuration.table, where: .equal("id", .string(after))) else {
+                    throw FileStoreError(code: .unknownCursor, message: "after: no file with id '\(after)'", field: "after")
+                }
+                cursor = .after(orderValue: row["created_at"] ?? .null, primaryKey: .string(after))
+            }
+            var predicate = visible(nil)
+            if let purpose { predicate = .and([predicate, .equal("purpose", .string(purpose.rawValue))]) }
+            let page = try await store.fetchPage(
+                TableQuery(
+                    table: configuration.table,
+                    predicate: predicate,
+                    ordering: TableOrdering(column: "created_at", direction: order),
+                    limit: limit,
+                    after: cursor
+                )
             )
-        )
-        return FileList(data: try page.rows.map(Self.file(from:)), hasMore: page.hasMore)
+            return FileList(data: try page.rows.map(Self.file(from:)), hasMore: page.hasMore)
+        }
     }
 
     // MARK: Deleting
@@ -222,30 +244,34 @@ public final class FileStore: Sendable {
     ///
     /// - Throws: ``FileStoreError`` with code ``FileStoreError/Code-swift.struct/notFound`` naming the id.
     public func delete(id: String) async throws -> FileDeletion {
-        let deleted = try await store.delete(from: configuration.table, where: visible(.equal("id", .string(id))))
-        guard deleted > 0 else { throw FileStoreError.notFound(id: id) }
-        await removeBytes(id)
-        return FileDeletion(id: id)
+        return try await instrumentation.run("delete", attributes: { $0["stackkit.table"] = configuration.table }) { _ in
+            let deleted = try await store.delete(from: configuration.table, where: visible(.equal("id", .string(id))))
+            guard deleted > 0 else { throw FileStoreError.notFound(id: id) }
+            await removeBytes(id)
+            return FileDeletion(id: id)
+        }
     }
 
     /// Deletes every expired file (rows, then bytes); returns how many.
     public func reclaimExpired() async throws -> Int {
-        let now = Int64(clock.now().timeIntervalSince1970.rounded(.down))
-        let expired: TablePredicate = .lessOrEqual("expires_at", .integer(now))  // NULL (never expires) never matches
-        var total = 0
-        while true {
-            let page = try await store.fetchPage(TableQuery(table: configuration.table, predicate: expired, limit: 500, columns: ["id"]))
-            let ids = page.rows.compactMap { $0["id"]?.stringValue }
-            guard !ids.isEmpty else { break }
-            let deleted = try await store.delete(
-                from: configuration.table,
-                where: .and([.in("id", ids.map { .string($0) }), expired])
-            )
-            total += deleted
-            for id in ids { await removeBytes(id) }
-            if !page.hasMore { break }
+        return try await instrumentation.run("reclaimExpired", attributes: { $0["stackkit.table"] = configuration.table }) { _ in
+            let now = Int64(clock.now().timeIntervalSince1970.rounded(.down))
+            let expired: TablePredicate = .lessOrEqual("expires_at", .integer(now))  // NULL (never expires) never matches
+            var total = 0
+            while true {
+                let page = try await store.fetchPage(TableQuery(table: configuration.table, predicate: expired, limit: 500, columns: ["id"]))
+                let ids = page.rows.compactMap { $0["id"]?.stringValue }
+                guard !ids.isEmpty else { break }
+                let deleted = try await store.delete(
+                    from: configuration.table,
+                    where: .and([.in("id", ids.map { .string($0) }), expired])
+                )
+                total += deleted
+                for id in ids { await removeBytes(id) }
+                if !page.hasMore { break }
+            }
+            return total
         }
-        return total
     }
 
     // MARK: Helpers

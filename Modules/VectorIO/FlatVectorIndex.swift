@@ -1,5 +1,8 @@
 import Foundation
 public import StorageRefs
+import _Instrumentation
+public import CoreMetrics
+public import Tracing
 
 /// An exact vector index: every query scores every chunk (cosine, dot product or Euclidean) over contiguous
 /// `Float32` rows with the SIMD kernels of `CVectorKernels`, and keeps the best `k`.
@@ -32,6 +35,7 @@ public actor FlatVectorIndex: VectorIndex {
     private var idsByDocument: [String: Set<String>] = [:]
     private var nextSeq: Int64 = 1
     private let writeLock = SerialWriteLock()
+    private let instrumentation: OperationInstrumentation
 
     /// The most child tasks one large scan uses: the number of active processors by default.
     public var parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -57,8 +61,10 @@ public actor FlatVectorIndex: VectorIndex {
         table: String,
         dimension: Int,
         metric: DistanceMetric,
-        keywordSearch: (any KeywordSearchBackend)?
+        keywordSearch: (any KeywordSearchBackend)?,
+        instrumentation: OperationInstrumentation
     ) {
+        self.instrumentation = instrumentation
         self.store = store
         self.table = table
         self.dimension = dimension
@@ -102,14 +108,22 @@ public actor FlatVectorIndex: VectorIndex {
         table: String,
         dimension: Int,
         metric: DistanceMetric = .cosine,
-        keywordSearch: (any KeywordSearchBackend)? = nil
+        keywordSearch: (any KeywordSearchBackend)? = nil,
+        tracer: (any Tracer)? = nil,
+        metricsFactory: (any MetricsFactory)? = nil
     ) async throws -> FlatVectorIndex {
         guard (1...65_536).contains(dimension) else {
             throw VectorIOError.invalidArgument("dimension: \(dimension) is outside 1...65536")
         }
         try await store.createTable(schema(table: table))
         let index = FlatVectorIndex(
-            store: store, table: table, dimension: dimension, metric: metric, keywordSearch: keywordSearch
+            store: store, table: table, dimension: dimension, metric: metric, keywordSearch: keywordSearch,
+            instrumentation: OperationInstrumentation(
+                component: "FlatVectorIndex",
+                operations: ["add", "queryVector", "queryVectors", "queryKeyword"],
+                tracer: tracer,
+                metricsFactory: metricsFactory
+            )
         )
         try await index.load()
         if let keywordSearch { try await keywordSearch.prepare(table: table) }
@@ -182,17 +196,19 @@ public actor FlatVectorIndex: VectorIndex {
 
     /// Adds chunks, replacing those with the same id; see ``VectorIndex/add(_:)``.
     public func add(_ chunks: [Chunk]) async throws {
-        guard !chunks.isEmpty else { return }
-        var seen = Set<String>()
-        for (position, chunk) in chunks.enumerated() {
-            guard !chunk.id.isEmpty else { throw VectorIOError.invalidArgument("chunks[\(position)].id: empty") }
-            guard seen.insert(chunk.id).inserted else {
-                throw VectorIOError.invalidArgument("chunks[\(position)].id: '\(chunk.id)' appears twice in the batch")
+        try await instrumentation.run("add", attributes: { $0["stackkit.table"] = table; $0["stackkit.count"] = chunks.count }) { _ in
+            guard !chunks.isEmpty else { return }
+            var seen = Set<String>()
+            for (position, chunk) in chunks.enumerated() {
+                guard !chunk.id.isEmpty else { throw VectorIOError.invalidArgument("chunks[\(position)].id: empty") }
+                guard seen.insert(chunk.id).inserted else {
+                    throw VectorIOError.invalidArgument("chunks[\(position)].id: '\(chunk.id)' appears twice in the batch")
+                }
+                try EmbeddingValidation.validate(chunk.embedding, index: position, dimension: dimension)
             }
-            try EmbeddingValidation.validate(chunk.embedding, index: position, dimension: dimension)
-        }
-        try await writeLock.withLock {
-            try await self.write(chunks)
+            try await writeLock.withLock {
+                try await self.write(chunks)
+            }
         }
     }
 
@@ -303,7 +319,9 @@ public actor FlatVectorIndex: VectorIndex {
 
     /// The chunks most similar to `embedding`; see ``VectorIndex/queryVector(_:options:)``.
     public func queryVector(_ embedding: [Float], options: SearchOptions = SearchOptions()) async throws -> [ChunkMatch] {
-        try await queryVectors([embedding], options: options)[0]
+        return try await instrumentation.run("queryVector", attributes: { $0["stackkit.table"] = table; $0["stackkit.limit"] = options.k }) { _ in
+            try await queryVectors([embedding], options: options)[0]
+        }
     }
 
     /// ``queryVector(_:options:)`` for several queries at once: each stored vector is read once for all of them,
@@ -316,30 +334,32 @@ public actor FlatVectorIndex: VectorIndex {
     /// While a scan is under way, a write to the index copies the rows first (copy-on-write), so the scan sees the
     /// rows as they were when it started.
     public func queryVectors(_ embeddings: [[Float]], options: SearchOptions = SearchOptions()) async throws -> [[ChunkMatch]] {
-        try options.validate()
-        for (position, embedding) in embeddings.enumerated() {
-            try EmbeddingValidation.validate(embedding, index: position, dimension: dimension)
+        return try await instrumentation.run("queryVectors", attributes: { $0["stackkit.table"] = table; $0["stackkit.count"] = embeddings.count; $0["stackkit.limit"] = options.k }) { _ in
+            try options.validate()
+            for (position, embedding) in embeddings.enumerated() {
+                try EmbeddingValidation.validate(embedding, index: position, dimension: dimension)
+            }
+            let records = self.records
+            let storage = self.storage
+            var include: (@Sendable (Int) -> Bool)?
+            if let filter = options.filter {
+                include = { @Sendable slot in filter.matches(records[slot].metadata) }
+            }
+            let better: @Sendable (TopK.Entry, TopK.Entry) -> Bool = { lhs, rhs in
+                lhs.score != rhs.score
+                    ? lhs.score > rhs.score
+                    : records[lhs.slot].id.utf8.lexicographicallyPrecedes(records[rhs.slot].id.utf8)
+            }
+            let found = await storage.search(
+                embeddings,
+                k: options.k,
+                threshold: options.scoreThreshold.map { Float($0) },
+                parallelism: parallelism,
+                include: include,
+                better: better
+            )
+            return found.map { entries in entries.map { ChunkMatch(chunk: chunk(at: $0.slot), score: Double($0.score)) } }
         }
-        let records = self.records
-        let storage = self.storage
-        var include: (@Sendable (Int) -> Bool)?
-        if let filter = options.filter {
-            include = { @Sendable slot in filter.matches(records[slot].metadata) }
-        }
-        let better: @Sendable (TopK.Entry, TopK.Entry) -> Bool = { lhs, rhs in
-            lhs.score != rhs.score
-                ? lhs.score > rhs.score
-                : records[lhs.slot].id.utf8.lexicographicallyPrecedes(records[rhs.slot].id.utf8)
-        }
-        let found = await storage.search(
-            embeddings,
-            k: options.k,
-            threshold: options.scoreThreshold.map { Float($0) },
-            parallelism: parallelism,
-            include: include,
-            better: better
-        )
-        return found.map { entries in entries.map { ChunkMatch(chunk: chunk(at: $0.slot), score: Double($0.score)) } }
     }
 
     /// The chunks that best match the words of `query`; see ``VectorIndex/queryKeyword(_:options:)``.
@@ -347,31 +367,33 @@ public actor FlatVectorIndex: VectorIndex {
     /// With a filter, the backend's ranked matches are read page by page until `k` pass the filter or none are
     /// left, so the filter applies before the cut.
     public func queryKeyword(_ query: String, options: SearchOptions = SearchOptions()) async throws -> [ChunkMatch] {
-        try options.validate()
-        guard let keywordSearch else {
-            throw VectorIOError(
-                code: .keywordSearchUnavailable,
-                message: "the index in table \(table) was opened without a keyword search backend"
-            )
-        }
-        let pageSize = options.filter == nil ? options.k : max(64, options.k * 4)
-        var offset = 0
-        var matches: [ChunkMatch] = []
-        var seen = Set<String>()
-        while matches.count < options.k {
-            let page = try await keywordSearch.search(table: table, query: query, limit: pageSize, offset: offset)
-            for hit in page {
-                if let threshold = options.scoreThreshold, hit.score < threshold { continue }
-                // A row the backend sees but this index does not (written by another process) is skipped.
-                guard let slot = slotByID[hit.id], seen.insert(hit.id).inserted else { continue }
-                if let filter = options.filter, !filter.matches(records[slot].metadata) { continue }
-                matches.append(ChunkMatch(chunk: chunk(at: slot), score: hit.score))
-                if matches.count == options.k { break }
+        return try await instrumentation.run("queryKeyword", attributes: { $0["stackkit.table"] = table; $0["stackkit.limit"] = options.k }) { _ in
+            try options.validate()
+            guard let keywordSearch else {
+                throw VectorIOError(
+                    code: .keywordSearchUnavailable,
+                    message: "the index in table \(table) was opened without a keyword search backend"
+                )
             }
-            if page.count < pageSize { break }
-            offset += pageSize
+            let pageSize = options.filter == nil ? options.k : max(64, options.k * 4)
+            var offset = 0
+            var matches: [ChunkMatch] = []
+            var seen = Set<String>()
+            while matches.count < options.k {
+                let page = try await keywordSearch.search(table: table, query: query, limit: pageSize, offset: offset)
+                for hit in page {
+                    if let threshold = options.scoreThreshold, hit.score < threshold { continue }
+                    // A row the backend sees but this index does not (written by another process) is skipped.
+                    guard let slot = slotByID[hit.id], seen.insert(hit.id).inserted else { continue }
+                    if let filter = options.filter, !filter.matches(records[slot].metadata) { continue }
+                    matches.append(ChunkMatch(chunk: chunk(at: slot), score: hit.score))
+                    if matches.count == options.k { break }
+                }
+                if page.count < pageSize { break }
+                offset += pageSize
+            }
+            return matches
         }
-        return matches
     }
 
     /// Vector and keyword results fused by `ranker`; see ``VectorIndex/queryHybrid(embedding:query:options:ranker:)``.
