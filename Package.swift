@@ -54,6 +54,7 @@ let package = Package(
         .library(name: "Memory", targets: ["Memory"]),
         .library(name: "MemoryPDF", targets: ["MemoryPDF"]),
         .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "TelemetryOTLP", targets: ["TelemetryOTLP"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .executable(name: "stackkit", targets: ["stackkit"]),
         .executable(name: "stackkit-bench", targets: ["stackkit-bench"]),
@@ -71,6 +72,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // OTLP/HTTP export only: the gRPC exporter's dependencies are not built.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // MARK: Core
@@ -246,6 +249,12 @@ let package = Package(
             dependencies: ["_Instrumentation", tracing, coreMetrics, metrics],
             path: "Modules/Telemetry"
         ),
+        // OTLP export of traces, metrics and logs through swift-otel (keeps its dependencies out of Telemetry).
+        .target(
+            name: "TelemetryOTLP",
+            dependencies: ["Telemetry", .product(name: "OTel", package: "swift-otel"), tracing, coreMetrics, logging, serviceLifecycle],
+            path: "Modules/TelemetryOTLP"
+        ),
         // Scoring functions and aggregations; no dependencies at all.
         .target(
             name: "Scoring",
@@ -387,7 +396,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TelemetryTests",
-            dependencies: ["Telemetry", tracing, inMemoryTracing, coreMetrics, metricsTestKit],
+            dependencies: ["Telemetry", "TelemetryOTLP", tracing, inMemoryTracing, coreMetrics, metricsTestKit, logging, serviceLifecycle, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio")],
             path: "Tests/TelemetryTests"
         ),
         .testTarget(
