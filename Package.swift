@@ -219,7 +219,7 @@ let package = Package(
         // RAG building blocks and OpenAI vector stores (issue 8).
         .target(
             name: "Memory",
-            dependencies: ["StorageRefs", "VectorIO", "Scheduler", logging],
+            dependencies: ["StorageRefs", "VectorIO", "Scheduler", "_Instrumentation", logging, tracing, coreMetrics],
             path: "Modules/Memory"
         ),
         // poppler's GLib C API (Debian's libpoppler-glib-dev) for PDF text.
@@ -340,7 +340,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InferenceTests",
-            dependencies: ["Inference", "OpenAITypes", "_TableWriting", "_TestBackends", "SQLStore", "StorageRefs", logging],
+            dependencies: ["Inference", "OpenAITypes", "_TableWriting", "_TestBackends", "SQLStore", "StorageRefs", logging, tracing, inMemoryTracing],
             path: "Tests/InferenceTests"
         ),
         .testTarget(
@@ -375,7 +375,7 @@ let package = Package(
             name: "MemoryTests",
             dependencies: [
                 "Memory", "VectorIO", "VectorIOSQLite", "VectorIOPostgres", "SQLStore", "SQLStorePostgres", "StorageRefs", "_TestBackends",
-                "Scheduler", logging, nioCore, nioPosix,
+                "Scheduler", logging, nioCore, nioPosix, tracing, inMemoryTracing,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/MemoryTests",

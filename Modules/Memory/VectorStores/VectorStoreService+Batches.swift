@@ -1,6 +1,8 @@
 import Foundation
 public import Scheduler
 public import StorageRefs
+import _Instrumentation
+import Tracing
 
 extension VectorStoreService {
     /// The scheduler job type that processes file batches.
@@ -28,28 +30,30 @@ extension VectorStoreService {
         attributes: [String: JSONValue] = [:],
         chunkingStrategy: ChunkingStrategy? = nil
     ) async throws -> VectorStoreFileBatch {
-        guard let scheduler else { throw MemoryError.invalid("scheduler", "file batches need useScheduler(_:) first") }
-        guard !fileIDs.isEmpty else { throw MemoryError.invalid("file_ids", "empty") }
-        guard Set(fileIDs).count == fileIDs.count else { throw MemoryError.invalid("file_ids", "duplicate ids") }
-        try Self.validateAttributes(attributes)
-        let (_, storeStrategy) = try await activeStoreRow(storeID)
-        let strategy = chunkingStrategy ?? storeStrategy
-        try strategy.validate()
-        let id = "vsfb_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let created = now
-        try await tables.insert(
-            into: configuration.batchesTable,
-            rows: [
-                TableRow([
-                    "id": .string(id), "store_id": .string(storeID), "created_at": .integer(created),
-                    "expires_at": .integer(created + 7 * 86_400), "status": "in_progress",
-                    "file_ids": .json(.array(fileIDs.map { .string($0) })), "attributes": .json(.object(attributes)),
-                    "chunking_strategy": .json(VectorStoreTables.strategyJSON(strategy)),
-                ])
-            ]
-        )
-        _ = try await scheduler.schedule(type: Self.batchJobType, id: id, payload: ["batch_id": .string(id)])
-        return try await retrieveFileBatch(storeID: storeID, batchID: id)
+        return try await instrumentation.run("createFileBatch", attributes: { $0["stackkit.vector_store"] = storeID; $0["stackkit.count"] = fileIDs.count }) { _ in
+            guard let scheduler else { throw MemoryError.invalid("scheduler", "file batches need useScheduler(_:) first") }
+            guard !fileIDs.isEmpty else { throw MemoryError.invalid("file_ids", "empty") }
+            guard Set(fileIDs).count == fileIDs.count else { throw MemoryError.invalid("file_ids", "duplicate ids") }
+            try Self.validateAttributes(attributes)
+            let (_, storeStrategy) = try await activeStoreRow(storeID)
+            let strategy = chunkingStrategy ?? storeStrategy
+            try strategy.validate()
+            let id = "vsfb_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            let created = now
+            try await tables.insert(
+                into: configuration.batchesTable,
+                rows: [
+                    TableRow([
+                        "id": .string(id), "store_id": .string(storeID), "created_at": .integer(created),
+                        "expires_at": .integer(created + 7 * 86_400), "status": "in_progress",
+                        "file_ids": .json(.array(fileIDs.map { .string($0) })), "attributes": .json(.object(attributes)),
+                        "chunking_strategy": .json(VectorStoreTables.strategyJSON(strategy)),
+                    ])
+                ]
+            )
+            _ = try await scheduler.schedule(type: Self.batchJobType, id: id, payload: ["batch_id": .string(id)])
+            return try await retrieveFileBatch(storeID: storeID, batchID: id)
+        }
     }
 
     /// A batch with its counts.

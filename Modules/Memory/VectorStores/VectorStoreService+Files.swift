@@ -1,6 +1,8 @@
 import Foundation
 public import StorageRefs
 import VectorIO
+import _Instrumentation
+import Tracing
 
 extension VectorStoreService {
     /// Metadata keys the service adds to chunks; search results report the file's attributes without them.
@@ -24,7 +26,9 @@ extension VectorStoreService {
         attributes: [String: JSONValue] = [:],
         chunkingStrategy: ChunkingStrategy? = nil
     ) async throws -> VectorStoreFileObject {
-        try await attachFile(storeID: storeID, fileID: fileID, attributes: attributes, chunkingStrategy: chunkingStrategy, batchID: nil)
+        return try await instrumentation.run("attachFile", attributes: { $0["stackkit.vector_store"] = storeID }) { _ in
+            try await attachFile(storeID: storeID, fileID: fileID, attributes: attributes, chunkingStrategy: chunkingStrategy, batchID: nil)
+        }
     }
 
     func attachFile(

@@ -2,6 +2,9 @@ import Foundation
 import Scheduler
 public import StorageRefs
 public import VectorIO
+import _Instrumentation
+public import CoreMetrics
+public import Tracing
 
 /// OpenAI-compatible vector stores over a table store: stores, their files, search and file contents.
 ///
@@ -42,6 +45,7 @@ public actor VectorStoreService {
     let clock: any WallClock
     var indexes: [String: FlatVectorIndex] = [:]
     var scheduler: JobScheduler?
+    let instrumentation: OperationInstrumentation
 
     /// Creates the service; call ``prepare()`` before use.
     ///
@@ -54,6 +58,9 @@ public actor VectorStoreService {
     ///   - keywordSearch: Keyword search over the chunk tables (SQLite FTS5 or PostgreSQL), or `nil` for vector
     ///     search only.
     ///   - clock: Time for `created_at` and `last_active_at`.
+    ///   - tracer: Traces store creation and deletion, attaches, batches, searches and chunk inserts/queries as
+    ///     `VectorStoreService.<operation>` spans; `nil` uses the bootstrapped tracer, a no-op until one is bootstrapped.
+    ///   - metricsFactory: Receives their durations and failures; `nil` uses the bootstrapped backend.
     public init(
         tables: any TableStore,
         configuration: Configuration = Configuration(),
@@ -62,8 +69,16 @@ public actor VectorStoreService {
         extractor: ContentExtractor = ContentExtractor(),
         tokenizer: any TextTokenizer,
         keywordSearch: (any KeywordSearchBackend)? = nil,
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(),
+        tracer: (any Tracer)? = nil,
+        metricsFactory: (any MetricsFactory)? = nil
     ) throws(MemoryError) {
+        self.instrumentation = OperationInstrumentation(
+            component: "VectorStoreService",
+            operations: ["createStore", "deleteStore", "attachFile", "createFileBatch", "search", "insertChunks", "queryChunks"],
+            tracer: tracer,
+            metricsFactory: metricsFactory
+        )
         guard let first = embedders.first else { throw .invalid("embedders", "at least one embedder is needed") }
         self.tables = tables
         self.configuration = configuration
@@ -105,32 +120,34 @@ public actor VectorStoreService {
         embeddingModel: String? = nil,
         embeddingDimension: Int? = nil
     ) async throws -> VectorStoreObject {
-        try chunkingStrategy.validate()
-        let fromMetadata = metadata["embedding_model"]?.stringValue
-        if let embeddingModel, let fromMetadata, embeddingModel != fromMetadata {
-            throw MemoryError.invalid("embedding_model", "'\(embeddingModel)' disagrees with metadata.embedding_model '\(fromMetadata)'")
+        return try await instrumentation.run("createStore", attributes: { $0["stackkit.count"] = fileIDs.count }) { _ in
+            try chunkingStrategy.validate()
+            let fromMetadata = metadata["embedding_model"]?.stringValue
+            if let embeddingModel, let fromMetadata, embeddingModel != fromMetadata {
+                throw MemoryError.invalid("embedding_model", "'\(embeddingModel)' disagrees with metadata.embedding_model '\(fromMetadata)'")
+            }
+            let model = embeddingModel ?? fromMetadata ?? defaultEmbedder.model
+            guard let embedder = embedders[model] else {
+                throw MemoryError.invalid("embedding_model", "unknown model '\(model)'; known: \(embedders.keys.sorted().joined(separator: ", "))")
+            }
+            if let embeddingDimension, embeddingDimension != embedder.dimension {
+                throw MemoryError.invalid("embedding_dimension", "\(embeddingDimension) differs from \(model)'s dimension \(embedder.dimension)")
+            }
+            let expiresDays = try Self.expirationDays(expiresAfter)
+            let id = "vs_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            let created = now
+            let store = VectorStoreObject(
+                id: id, createdAt: created, name: name, usageBytes: 0, fileCounts: VectorStoreFileCounts(), status: "completed",
+                expiresAfter: expiresAfter, expiresAt: expiresDays.map { created + Int64($0) * 86_400 }, lastActiveAt: created,
+                metadata: metadata, embeddingModel: model, embeddingDimension: embedder.dimension
+            )
+            try await tables.insert(into: configuration.storesTable, rows: [VectorStoreTables.row(store, strategy: chunkingStrategy)])
+            _ = try await index(for: store)
+            for fileID in fileIDs {
+                _ = try await attachFile(storeID: id, fileID: fileID, chunkingStrategy: chunkingStrategy)
+            }
+            return try await retrieveStore(id: id)
         }
-        let model = embeddingModel ?? fromMetadata ?? defaultEmbedder.model
-        guard let embedder = embedders[model] else {
-            throw MemoryError.invalid("embedding_model", "unknown model '\(model)'; known: \(embedders.keys.sorted().joined(separator: ", "))")
-        }
-        if let embeddingDimension, embeddingDimension != embedder.dimension {
-            throw MemoryError.invalid("embedding_dimension", "\(embeddingDimension) differs from \(model)'s dimension \(embedder.dimension)")
-        }
-        let expiresDays = try Self.expirationDays(expiresAfter)
-        let id = "vs_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let created = now
-        let store = VectorStoreObject(
-            id: id, createdAt: created, name: name, usageBytes: 0, fileCounts: VectorStoreFileCounts(), status: "completed",
-            expiresAfter: expiresAfter, expiresAt: expiresDays.map { created + Int64($0) * 86_400 }, lastActiveAt: created,
-            metadata: metadata, embeddingModel: model, embeddingDimension: embedder.dimension
-        )
-        try await tables.insert(into: configuration.storesTable, rows: [VectorStoreTables.row(store, strategy: chunkingStrategy)])
-        _ = try await index(for: store)
-        for fileID in fileIDs {
-            _ = try await attachFile(storeID: id, fileID: fileID, chunkingStrategy: chunkingStrategy)
-        }
-        return try await retrieveStore(id: id)
     }
 
     /// The store with this id.
@@ -170,17 +187,19 @@ public actor VectorStoreService {
 
     /// Deletes a store with its file records and chunks.
     public func deleteStore(id: String) async throws -> VectorStoreDeletion {
-        let store = try await storeRow(id).store
-        let index = try await index(for: store)
-        let fileIDs = try await allFileRows(storeID: id).compactMap { $0["file_id"]?.stringValue }
-        _ = try await index.delete(documentIDs: fileIDs)
-        let storesTable = configuration.storesTable, filesTable = configuration.filesTable
-        try await tables.withTransaction { tx in
-            _ = try await tx.delete(from: filesTable, where: .equal("store_id", .string(id)))
-            _ = try await tx.delete(from: storesTable, where: .equal("id", .string(id)))
+        return try await instrumentation.run("deleteStore", attributes: { $0["stackkit.vector_store"] = id }) { _ in
+            let store = try await storeRow(id).store
+            let index = try await index(for: store)
+            let fileIDs = try await allFileRows(storeID: id).compactMap { $0["file_id"]?.stringValue }
+            _ = try await index.delete(documentIDs: fileIDs)
+            let storesTable = configuration.storesTable, filesTable = configuration.filesTable
+            try await tables.withTransaction { tx in
+                _ = try await tx.delete(from: filesTable, where: .equal("store_id", .string(id)))
+                _ = try await tx.delete(from: storesTable, where: .equal("id", .string(id)))
+            }
+            indexes[id] = nil
+            return VectorStoreDeletion(id: id, object: "vector_store.deleted")
         }
-        indexes[id] = nil
-        return VectorStoreDeletion(id: id, object: "vector_store.deleted")
     }
 
     // MARK: Helpers shared by the extensions

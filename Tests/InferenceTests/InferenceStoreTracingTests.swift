@@ -1,0 +1,36 @@
+import InMemoryTracing
+import Inference
+import OpenAITypes
+import StorageRefs
+import Testing
+import Tracing
+import _TestBackends
+
+@Suite("Inference store tracing")
+struct InferenceStoreTracingTests {
+    @Test("store, completion and list are InferenceStore spans under the caller's; an unknown cursor is an error span")
+    func spans() async throws {
+        let tracer = InMemoryTracer()
+        let backend = try await TestTableBackend.open(.sqlite)
+        let store = InferenceStore(
+            tables: backend.store,
+            reference: InferenceStoreReference(backend: "sql_default", tableName: "traced_completions"),
+            logger: quietLogger,
+            tracer: tracer
+        )
+        try await store.prepare()
+        try await tracer.withSpan("request") { _ in
+            try await store.store(try completion(id: "c1", created: 1), inputMessages: [.user("hi")])
+            _ = try await store.completion(id: "c1")
+            _ = try await store.list(limit: 5)
+        }
+        await #expect(throws: InferenceStoreError.self) { _ = try await store.list(after: "missing") }
+        await backend.close()
+        let spans = tracer.finishedSpans
+        let request = try #require(spans.first { $0.operationName == "request" })
+        #expect(spans.filter { $0.parentSpanID == request.spanID }.map(\.operationName) == ["InferenceStore.store", "InferenceStore.completion", "InferenceStore.list"])
+        let failed = try #require(spans.last { $0.operationName == "InferenceStore.list" })
+        #expect(failed.status?.code == .error)
+        #expect(failed.attributes["stackkit.table"]?.toSpanAttribute() == "traced_completions")
+    }
+}
