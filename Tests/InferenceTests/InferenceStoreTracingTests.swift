@@ -33,4 +33,34 @@ struct InferenceStoreTracingTests {
         #expect(failed.status?.code == .error)
         #expect(failed.attributes["stackkit.table"]?.toSpanAttribute() == "traced_completions")
     }
+
+    @Test("100 concurrent traced stores each keep their InferenceStore span under their own root")
+    func concurrentParents() async throws {
+        let tracer = InMemoryTracer()
+        let backend = try await TestTableBackend.open(.sqlite)
+        let store = InferenceStore(
+            tables: backend.store,
+            reference: InferenceStoreReference(backend: "sql_default", tableName: "traced_completions"),
+            logger: quietLogger,
+            tracer: tracer
+        )
+        try await store.prepare()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<100 {
+                group.addTask {
+                    try await tracer.withSpan("request \(index)") { _ in
+                        try await store.store(try completion(id: "c\(index)", created: Int64(index)), inputMessages: [])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        await backend.close()
+        let spans = tracer.finishedSpans
+        let roots = spans.filter { $0.operationName.hasPrefix("request ") }
+        #expect(roots.count == 100)
+        for root in roots {
+            #expect(spans.filter { $0.parentSpanID == root.spanID }.map(\.operationName) == ["InferenceStore.store"])
+        }
+    }
 }

@@ -33,4 +33,34 @@ struct VectorStoreTracingTests {
         #expect(failed.status?.code == .error)
         #expect(failed.attributes["stackkit.vector_store"]?.toSpanAttribute() == "vs_missing")
     }
+
+    @Test("100 concurrent traced searches each keep their VectorStoreService span under their own root")
+    func concurrentParents() async throws {
+        let tracer = InMemoryTracer()
+        let backend = try await TestTableBackend.open(.sqlite)
+        let service = try VectorStoreService(
+            tables: backend.store, embedders: [BagOfWordsEmbedder()],
+            files: MemoryFileSource(files: ["file-1": MemoryFileSource.text("notes.txt", "the cat sat on the mat")]),
+            tokenizer: ScalarTokenizer(), tracer: tracer
+        )
+        try await service.prepare()
+        let store = try await service.createStore(name: "docs", fileIDs: ["file-1"])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for request in 0..<100 {
+                group.addTask {
+                    try await tracer.withSpan("request \(request)") { _ in
+                        _ = try await service.search(storeID: store.id, queries: ["cat"])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        await backend.close()
+        let spans = tracer.finishedSpans
+        let roots = spans.filter { $0.operationName.hasPrefix("request ") }
+        #expect(roots.count == 100)
+        for root in roots {
+            #expect(spans.filter { $0.parentSpanID == root.spanID }.map(\.operationName) == ["VectorStoreService.search"])
+        }
+    }
 }

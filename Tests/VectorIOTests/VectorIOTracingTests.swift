@@ -32,4 +32,31 @@ struct VectorIOTracingTests {
         let failed = try #require(spans.last { $0.operationName == "FlatVectorIndex.queryVector" })
         #expect(failed.status?.code == .error)
     }
+
+    @Test("100 concurrent traced queries each keep their FlatVectorIndex span under their own root")
+    func concurrentParents() async throws {
+        let tracer = InMemoryTracer()
+        let backend = try await TestTableBackend.open(.sqlite)
+        let index = try await FlatVectorIndex.open(store: backend.store, table: "traced_chunks", dimension: 3, tracer: tracer)
+        try await index.add([Chunk(documentID: "d", content: "one", embedding: [1, 0, 0])])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for request in 0..<100 {
+                group.addTask {
+                    try await tracer.withSpan("request \(request)") { _ in
+                        _ = try await index.queryVector([1, 0, 0], options: SearchOptions(k: request % 5 + 1))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        await backend.close()
+        let spans = tracer.finishedSpans
+        let roots = spans.filter { $0.operationName.hasPrefix("request ") }
+        #expect(roots.count == 100)
+        for root in roots {
+            let children = spans.filter { $0.parentSpanID == root.spanID }
+            #expect(children.map(\.operationName) == ["FlatVectorIndex.queryVector"])
+            #expect(children.first?.attributes["stackkit.limit"]?.toSpanAttribute() == .int64(Int64(Int(root.operationName.dropFirst(8))! % 5 + 1)))
+        }
+    }
 }
