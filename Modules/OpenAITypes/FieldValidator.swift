@@ -65,6 +65,11 @@ struct FieldValidator {
         guard value.intValue != nil else { throw mismatch(key, "an integer", value) }
     }
 
+    func optionalInteger(_ key: String) throws(OpenAIObjectError) {
+        guard let value = present(key) else { return }
+        guard value.intValue != nil else { throw mismatch(key, "an integer", value) }
+    }
+
     func optionalNumber(_ key: String) throws(OpenAIObjectError) {
         guard let value = present(key) else { return }
         guard value.doubleValue != nil else { throw mismatch(key, "a number", value) }

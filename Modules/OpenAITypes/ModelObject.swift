@@ -32,9 +32,7 @@ extension ModelObject: ValidatingOpenAIObject {
     static func validate(_ validator: FieldValidator) throws(OpenAIObjectError) {
         try validator.requireString("id")
         try validator.optionalString("object")
-        if let created = validator.present("created"), created.intValue == nil {
-            throw validator.error("created", "expected an integer, found \(created.kindDescription)")
-        }
+        try validator.optionalInteger("created")
         try validator.optionalString("owned_by")
     }
 }

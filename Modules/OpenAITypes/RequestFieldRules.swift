@@ -7,12 +7,7 @@ enum RequestFieldRules {
     }
 
     static func check(_ validator: FieldValidator, integers keys: [String]) throws(OpenAIObjectError) {
-        for key in keys {
-            guard let value = validator.present(key) else { continue }
-            guard value.intValue != nil else {
-                throw validator.error(key, "expected an integer, found \(value.kindDescription)")
-            }
-        }
+        for key in keys { try validator.optionalInteger(key) }
     }
 
     static func check(_ validator: FieldValidator, numbers keys: [String]) throws(OpenAIObjectError) {

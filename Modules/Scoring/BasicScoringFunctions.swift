@@ -84,20 +84,6 @@ public struct RegexParserMultipleChoiceScoringFunction: ScoringFunction {
     /// The answer with other scripts' letters mapped to A–D and surrounding spaces removed.
     static func normalize(_ answer: String) -> String {
         let mapped = answer.map { letterMap[$0] ?? String($0) }.joined()
-        return mapped.trimmingCharacters(in: .whitespaces)
+        return String(mapped.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: CharacterSetKind) -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
-    }
-}
-
-/// The one character set trimming needs (the module has no Foundation dependency).
-fileprivate enum CharacterSetKind {
-    case whitespaces
 }

@@ -19,12 +19,14 @@ public actor ScoringFunctionRegistry {
 
     /// A registry with the basic functions: equality, subset-of and the multiple-choice regex parser.
     public static func basic() -> ScoringFunctionRegistry {
-        // The three identifiers differ, so this cannot throw.
-        (try? ScoringFunctionRegistry([EqualityScoringFunction(), SubsetOfScoringFunction(), RegexParserMultipleChoiceScoringFunction()]))
-            ?? ScoringFunctionRegistry(empty: ())
+        let functions: [any ScoringFunction] = [EqualityScoringFunction(), SubsetOfScoringFunction(), RegexParserMultipleChoiceScoringFunction()]
+        // Their identifiers differ, so they need no duplicate check.
+        return ScoringFunctionRegistry(unchecked: Dictionary(uniqueKeysWithValues: functions.map { ($0.definition.identifier, $0) }))
     }
 
-    private init(empty: ()) {}
+    private init(unchecked functions: [String: any ScoringFunction]) {
+        self.functions = functions
+    }
 
     /// Adds a function.
     ///

@@ -105,11 +105,11 @@ struct InferenceCommand: AsyncParsableCommand {
             var ours: [Double] = []
             var baseline: [Double] = []
             for run in 0..<runs {
-                ours.append(try await Self.rate(total: total, tasks: tasks, clock: clock) {
+                ours.append(try await Self.rate(total: total, tasks: tasks) {
                     let completion = try await client.chatCompletion(request)
                     try BenchError.check(completion.choices.count == 1, "request: unexpected completion")
                 })
-                baseline.append(try await Self.rate(total: total, tasks: tasks, clock: clock) {
+                baseline.append(try await Self.rate(total: total, tasks: tasks) {
                     let response = try await raw.execute(rawRequest(requestBytes), timeout: .seconds(30))
                     let body = try await response.body.collect(upTo: 1 << 20)
                     try BenchError.check(body.readableBytes > 0, "request baseline: empty body")
@@ -127,13 +127,13 @@ struct InferenceCommand: AsyncParsableCommand {
             let start = clock.now
             var count = 0
             for try await _ in client.streamChatCompletion(streamRequest) { count += 1 }
-            ours.append(megabytes / seconds(clock.now - start))
+            ours.append(throughput(megabytes, in: clock.now - start))
             chunkCount = count
             let rawStart = clock.now
             let response = try await raw.execute(rawRequest(streamBytes), timeout: .seconds(60))
             var bytes = 0
             for try await buffer in response.body { bytes += buffer.readableBytes }
-            baseline.append(megabytes / seconds(clock.now - rawStart))
+            baseline.append(throughput(megabytes, in: clock.now - rawStart))
             try BenchError.check(bytes == stream.count, "sse baseline: \(bytes) of \(stream.count) bytes")
             StandardError.print("sse run \(run + 1)/\(runs): ours \(String(format: "%.1f", ours[run])) MB/s (\(count) chunks), raw \(String(format: "%.1f", baseline[run])) MB/s")
         }
@@ -156,7 +156,7 @@ struct InferenceCommand: AsyncParsableCommand {
                 }
                 offset = end
             }
-            decoded.append(megabytes / seconds(clock.now - start))
+            decoded.append(throughput(megabytes, in: clock.now - start))
             let parseStart = clock.now
             var onlyParser = ServerSentEventParser()
             var events = 0
@@ -166,7 +166,7 @@ struct InferenceCommand: AsyncParsableCommand {
                 events += onlyParser.parse(stream[offset..<end]).count
                 offset = end
             }
-            parsedOnly.append(megabytes / seconds(clock.now - parseStart))
+            parsedOnly.append(throughput(megabytes, in: clock.now - parseStart))
             try BenchError.check(events == chunks + 1, "parse: \(events) events for \(chunks) chunks")
 
             // Foundation's JSONSerialization on the same events, as a reference for the decoding cost.
@@ -182,7 +182,7 @@ struct InferenceCommand: AsyncParsableCommand {
                 }
                 offset = end
             }
-            foundationDecoded.append(megabytes / seconds(clock.now - foundationStart))
+            foundationDecoded.append(throughput(megabytes, in: clock.now - foundationStart))
             try BenchError.check(foundationChunks == chunks, "parse: Foundation read \(foundationChunks) chunks")
         }
         report(op: "parse", tasks: 1, n: chunkCount, unit: "mb_per_s", ours: KVMeasurement.median(decoded), baseline: KVMeasurement.median(parsedOnly))
@@ -203,19 +203,15 @@ struct InferenceCommand: AsyncParsableCommand {
     }
 
     /// Calls per second of `body` run `total` times over `tasks` concurrent tasks.
-    static func rate(total: Int, tasks: Int, clock: ContinuousClock, _ body: @escaping @Sendable () async throws -> Void) async throws -> Double {
-        let start = clock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for task in 0..<tasks {
-                let share = total / tasks + (task < total % tasks ? 1 : 0)
-                group.addTask { for _ in 0..<share { try await body() } }
-            }
-            try await group.waitForAll()
+    static func rate(total: Int, tasks: Int, _ body: @escaping @Sendable () async throws -> Void) async throws -> Double {
+        let (elapsed, _) = try await ConcurrentRunner.run(tasks: tasks, total: total) { _, count in
+            for _ in 0..<count { try await body() }
         }
-        return Double(total) / seconds(clock.now - start)
+        return ConcurrentRunner.rate(total, in: elapsed)
     }
 }
 
-private func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+/// Megabytes per second of `megabytes` read in `elapsed`.
+private func throughput(_ megabytes: Double, in elapsed: Duration) -> Double {
+    ConcurrentRunner.rate(1, in: elapsed) * megabytes
 }

@@ -50,8 +50,7 @@ struct TelemetryCommand: AsyncParsableCommand {
             for index in 0..<total {
                 _ = try await target.get(keys[index % keys.count])
             }
-            let elapsed = clock.now - start
-            return Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            return ConcurrentRunner.rate(total, in: clock.now - start)
         }
 
         var untraced: [Double] = []
