@@ -56,6 +56,7 @@ let package = Package(
         .library(name: "Telemetry", targets: ["Telemetry"]),
         .library(name: "TelemetryOTLP", targets: ["TelemetryOTLP"]),
         .library(name: "Scoring", targets: ["Scoring"]),
+        .library(name: "LocalEmbeddings", targets: ["LocalEmbeddings"]),
         .executable(name: "stackkit", targets: ["stackkit"]),
         .executable(name: "stackkit-bench", targets: ["stackkit-bench"]),
     ],
@@ -182,6 +183,19 @@ let package = Package(
             path: "Modules/Responses"
         ),
 
+        // MARK: Local embeddings
+        // Transformer kernels in C (matrix multiply, attention, GELU) with AVX2/FMA and AVX-512 variants chosen at run time.
+        .target(
+            name: "CEmbeddingKernels",
+            path: "Modules/CEmbeddingKernels"
+        ),
+        // sentence-transformers BERT models (all-MiniLM-L6-v2) in-process; depends on no other StackKit module.
+        .target(
+            name: "LocalEmbeddings",
+            dependencies: ["CEmbeddingKernels"],
+            path: "Modules/LocalEmbeddings"
+        ),
+
         // MARK: Retrieval
         // Dot-product kernels in C with per-function AVX2/FMA and AVX-512 variants chosen at run time (DESIGN §8).
         .target(
@@ -293,6 +307,12 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .testTarget(
+            name: "LocalEmbeddingsTests",
+            dependencies: ["LocalEmbeddings", "CEmbeddingKernels"],
+            path: "Tests/LocalEmbeddingsTests",
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "SchedulerTests",
             dependencies: ["Scheduler", "StorageRefs", "KVStore", "_TestBackends", serviceLifecycle, logging, tracing, inMemoryTracing, metricsTestKit],
