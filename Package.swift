@@ -294,7 +294,7 @@ let package = Package(
         .executableTarget(
             name: "stackkit-bench",
             dependencies: [
-                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "Scheduler", "CSQLite", "VectorIO", "VectorIOSQLite", "CVectorKernels", "Memory", "Inference", "InferenceHTTP",
+                "StorageRefs", "KVStore", "KVStorePostgres", "KVStoreRedis", "SQLStore", "SQLStorePostgres", "Responses", "OpenAITypes", "Scheduler", "CSQLite", "VectorIO", "VectorIOSQLite", "CVectorKernels", "Memory", "Inference", "InferenceHTTP", "LocalEmbeddings",
                 postgresNIO, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"), asyncHTTPClient, argumentParser, logging, tracing, inMemoryTracing,
             ],
             path: "Tools/stackkit-bench"

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -33,60 +34,51 @@ void sk_pack_weights(const float *w, size_t n, size_t k, float *packed) {
     }
 }
 
-// The driver shared by every level: cache blocking, edge tiles through a scratch tile, bias and accumulation.
-// `kernel` computes a full MR × 16 tile: acc = (init ? init tile : 0) + A[MR × kc] · B[kc × 16].
-typedef void (*tile_kernel)(size_t kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, int load_c);
+// The driver shared by every level: cache blocking, A packed into MR-row micro-panels (zero rows past the end),
+// edge columns through a scratch tile, bias and accumulation.
+// `kernel` adds A[MR × kc] · B[kc × 16] onto the tile at `c` (row stride `ldc`); A is packed k-major, MR values per k.
+typedef void (*tile_kernel)(size_t kc, const float *a, const float *b, float *c, size_t ldc);
 
 static void gemm_driver(size_t mr, tile_kernel kernel, size_t m, size_t n, size_t k, const float *a, size_t lda,
-                        const float *packed, const float *bias, float *c, size_t ldc, int accumulate) {
+                        const float *packed, const float *bias, float *c, size_t ldc, int accumulate, float *apack) {
     const size_t panels = (n + NR - 1) / NR;
-    float tile[16 * NR];       // an edge tile: up to 16 rows × 16 columns
-    float edge_a[16 * KC];     // edge rows of A, zero-padded to MR rows
+    float tile[16 * NR];  // an edge tile: up to 16 rows × 16 columns
     for (size_t m0 = 0; m0 < m; m0 += MC) {
         const size_t mb = m - m0 < MC ? m - m0 : MC;
+        const size_t micro = (mb + mr - 1) / mr;
+        // Seed C with the bias (and its old value when accumulating); every k block then adds onto it.
+        for (size_t r = 0; r < mb; r++) {
+            float *cr = c + (m0 + r) * ldc;
+            for (size_t j = 0; j < n; j++) cr[j] = (accumulate ? cr[j] : 0.0f) + (bias ? bias[j] : 0.0f);
+        }
         for (size_t k0 = 0; k0 < k; k0 += KC) {
             const size_t kc = k - k0 < KC ? k - k0 : KC;
-            const int first = k0 == 0;
+            for (size_t ip = 0; ip < micro; ip++) {
+                float *dst = apack + ip * mr * kc;
+                for (size_t r = 0; r < mr; r++) {
+                    const size_t row = ip * mr + r;
+                    if (row < mb) {
+                        const float *src = a + (m0 + row) * lda + k0;
+                        for (size_t kk = 0; kk < kc; kk++) dst[kk * mr + r] = src[kk];
+                    } else {
+                        for (size_t kk = 0; kk < kc; kk++) dst[kk * mr + r] = 0.0f;
+                    }
+                }
+            }
             for (size_t p = 0; p < panels; p++) {
                 const float *b = packed + p * NR * k + k0 * NR;
                 const size_t col0 = p * NR;
                 const size_t nc = n - col0 < NR ? n - col0 : NR;
-                for (size_t i0 = 0; i0 < mb; i0 += mr) {
-                    const size_t rows = mb - i0 < mr ? mb - i0 : mr;
-                    const float *ablock = a + (m0 + i0) * lda + k0;
-                    float *cblock = c + (m0 + i0) * ldc + col0;
+                for (size_t ip = 0; ip < micro; ip++) {
+                    const size_t rows = mb - ip * mr < mr ? mb - ip * mr : mr;
+                    float *cblock = c + (m0 + ip * mr) * ldc + col0;
                     if (rows == mr && nc == NR) {
-                        if (first) {
-                            // Seed the tile with C (accumulate) and the bias, then accumulate A · B onto it.
-                            for (size_t r = 0; r < mr; r++) {
-                                float *cr = cblock + r * ldc;
-                                for (size_t j = 0; j < NR; j++)
-                                    cr[j] = (accumulate ? cr[j] : 0.0f) + (bias ? bias[col0 + j] : 0.0f);
-                            }
-                        }
-                        kernel(kc, ablock, lda, b, cblock, ldc, 1);
+                        kernel(kc, apack + ip * mr * kc, b, cblock, ldc);
                     } else {
-                        const float *asrc = ablock;
-                        size_t astride = lda;
-                        if (rows < mr) {
-                            memset(edge_a, 0, sizeof(float) * mr * kc);
-                            for (size_t r = 0; r < rows; r++) memcpy(edge_a + r * kc, ablock + r * lda, sizeof(float) * kc);
-                            asrc = edge_a;
-                            astride = kc;
-                        }
-                        for (size_t r = 0; r < mr; r++) {
-                            for (size_t j = 0; j < NR; j++) {
-                                float seed = 0.0f;
-                                if (r < rows && j < nc) {
-                                    const float *cr = cblock + r * ldc;
-                                    seed = first ? ((accumulate ? cr[j] : 0.0f) + (bias ? bias[col0 + j] : 0.0f)) : cr[j];
-                                }
-                                tile[r * NR + j] = seed;
-                            }
-                        }
-                        kernel(kc, asrc, astride, b, tile, NR, 1);
-                        for (size_t r = 0; r < rows; r++)
-                            memcpy(cblock + r * ldc, tile + r * NR, sizeof(float) * nc);
+                        for (size_t r = 0; r < mr; r++)
+                            for (size_t j = 0; j < NR; j++) tile[r * NR + j] = (r < rows && j < nc) ? cblock[r * ldc + j] : 0.0f;
+                        kernel(kc, apack + ip * mr * kc, b, tile, NR);
+                        for (size_t r = 0; r < rows; r++) memcpy(cblock + r * ldc, tile + r * NR, sizeof(float) * nc);
                     }
                 }
             }
@@ -94,16 +86,34 @@ static void gemm_driver(size_t mr, tile_kernel kernel, size_t m, size_t n, size_
     }
 }
 
+static void gemm_run(size_t mr, tile_kernel kernel, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                     const float *packed, const float *bias, float *c, size_t ldc, int accumulate) {
+    // The packed A block: up to MC rows rounded up to MR, × KC (a multiple of 16 floats, so 64-byte sizes).
+    const size_t rows = ((m < MC ? m : MC) + mr - 1) / mr * mr;
+    float stack_block[12 * KC];
+    float *apack = rows <= 12 ? stack_block : aligned_alloc(64, sizeof(float) * rows * KC);
+    if (!apack) {
+        // Out of memory: fall back to blocks of at most MR rows, which fit the stack block.
+        for (size_t m0 = 0; m0 < m; m0 += mr) {
+            const size_t count = m - m0 < mr ? m - m0 : mr;
+            gemm_run(mr, kernel, count, n, k, a + m0 * lda, lda, packed, bias, c + m0 * ldc, ldc, accumulate);
+        }
+        return;
+    }
+    gemm_driver(mr, kernel, m, n, k, a, lda, packed, bias, c, ldc, accumulate, apack);
+    if (apack != stack_block) free(apack);
+}
+
 // MARK: - Portable
 
-static void tile_4x16_portable(size_t kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, int load_c) {
+static void tile_4x16_portable(size_t kc, const float *a, const float *b, float *c, size_t ldc) {
     float acc[4][NR];
     for (size_t r = 0; r < 4; r++)
-        for (size_t j = 0; j < NR; j++) acc[r][j] = load_c ? c[r * ldc + j] : 0.0f;
+        for (size_t j = 0; j < NR; j++) acc[r][j] = c[r * ldc + j];
     for (size_t kk = 0; kk < kc; kk++) {
         const float *bk = b + kk * NR;
         for (size_t r = 0; r < 4; r++) {
-            const float ar = a[r * lda + kk];
+            const float ar = a[kk * 4 + r];
             for (size_t j = 0; j < NR; j++) acc[r][j] += ar * bk[j];
         }
     }
@@ -198,28 +208,24 @@ __attribute__((target("avx2,fma"))) static void gelu_avx2(float *x, size_t count
     for (; i < count; i++) x[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
 }
 
-__attribute__((target("avx2,fma"))) static void tile_6x16_avx2(size_t kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, int load_c) {
-    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-    if (load_c) {
-        c00 = _mm256_loadu_ps(c + 0 * ldc); c01 = _mm256_loadu_ps(c + 0 * ldc + 8);
-        c10 = _mm256_loadu_ps(c + 1 * ldc); c11 = _mm256_loadu_ps(c + 1 * ldc + 8);
-        c20 = _mm256_loadu_ps(c + 2 * ldc); c21 = _mm256_loadu_ps(c + 2 * ldc + 8);
-        c30 = _mm256_loadu_ps(c + 3 * ldc); c31 = _mm256_loadu_ps(c + 3 * ldc + 8);
-        c40 = _mm256_loadu_ps(c + 4 * ldc); c41 = _mm256_loadu_ps(c + 4 * ldc + 8);
-        c50 = _mm256_loadu_ps(c + 5 * ldc); c51 = _mm256_loadu_ps(c + 5 * ldc + 8);
-    } else {
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
-    }
-    const float *a0 = a, *a1 = a + lda, *a2 = a + 2 * lda, *a3 = a + 3 * lda, *a4 = a + 4 * lda, *a5 = a + 5 * lda;
+__attribute__((target("avx2,fma"))) static void tile_6x16_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc) {
+    __m256 c00 = _mm256_loadu_ps(c + 0 * ldc), c01 = _mm256_loadu_ps(c + 0 * ldc + 8);
+    __m256 c10 = _mm256_loadu_ps(c + 1 * ldc), c11 = _mm256_loadu_ps(c + 1 * ldc + 8);
+    __m256 c20 = _mm256_loadu_ps(c + 2 * ldc), c21 = _mm256_loadu_ps(c + 2 * ldc + 8);
+    __m256 c30 = _mm256_loadu_ps(c + 3 * ldc), c31 = _mm256_loadu_ps(c + 3 * ldc + 8);
+    __m256 c40 = _mm256_loadu_ps(c + 4 * ldc), c41 = _mm256_loadu_ps(c + 4 * ldc + 8);
+    __m256 c50 = _mm256_loadu_ps(c + 5 * ldc), c51 = _mm256_loadu_ps(c + 5 * ldc + 8);
+#pragma clang loop unroll_count(4)
     for (size_t kk = 0; kk < kc; kk++) {
         const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
         __m256 x;
-        x = _mm256_broadcast_ss(a0 + kk); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
-        x = _mm256_broadcast_ss(a1 + kk); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
-        x = _mm256_broadcast_ss(a2 + kk); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
-        x = _mm256_broadcast_ss(a3 + kk); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
-        x = _mm256_broadcast_ss(a4 + kk); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
-        x = _mm256_broadcast_ss(a5 + kk); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
+        x = _mm256_broadcast_ss(a + 0); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+        x = _mm256_broadcast_ss(a + 1); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+        x = _mm256_broadcast_ss(a + 2); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+        x = _mm256_broadcast_ss(a + 3); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+        x = _mm256_broadcast_ss(a + 4); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
+        x = _mm256_broadcast_ss(a + 5); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
+        a += 6;
         b += NR;
     }
     _mm256_storeu_ps(c + 0 * ldc, c00); _mm256_storeu_ps(c + 0 * ldc + 8, c01);
@@ -286,12 +292,13 @@ __attribute__((target("avx2,fma"))) static void attention_avx2(const float *q, c
 
 // MARK: - AVX-512F
 
-__attribute__((target("avx512f"))) static void tile_12x16_avx512(size_t kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, int load_c) {
+__attribute__((target("avx512f"))) static void tile_12x16_avx512(size_t kc, const float *a, const float *b, float *c, size_t ldc) {
     __m512 acc[12];
-    for (size_t r = 0; r < 12; r++) acc[r] = load_c ? _mm512_loadu_ps(c + r * ldc) : _mm512_setzero_ps();
+    for (size_t r = 0; r < 12; r++) acc[r] = _mm512_loadu_ps(c + r * ldc);
     for (size_t kk = 0; kk < kc; kk++) {
         const __m512 bk = _mm512_loadu_ps(b);
-        for (size_t r = 0; r < 12; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r * lda + kk]), bk, acc[r]);
+        for (size_t r = 0; r < 12; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r]), bk, acc[r]);
+        a += 12;
         b += NR;
     }
     for (size_t r = 0; r < 12; r++) _mm512_storeu_ps(c + r * ldc, acc[r]);
@@ -337,10 +344,10 @@ int sk_gemm_packed_at(sk_embed_level level, size_t m, size_t n, size_t k, const 
     if (!sk_embed_supports(level)) return 0;
     switch (level) {
 #ifdef SK_X86
-    case SK_EMBED_AVX512: gemm_driver(12, tile_12x16_avx512, m, n, k, a, lda, packed, bias, c, ldc, accumulate); return 1;
-    case SK_EMBED_AVX2_FMA: gemm_driver(6, tile_6x16_avx2, m, n, k, a, lda, packed, bias, c, ldc, accumulate); return 1;
+    case SK_EMBED_AVX512: gemm_run(12, tile_12x16_avx512, m, n, k, a, lda, packed, bias, c, ldc, accumulate); return 1;
+    case SK_EMBED_AVX2_FMA: gemm_run(6, tile_6x16_avx2, m, n, k, a, lda, packed, bias, c, ldc, accumulate); return 1;
 #endif
-    default: gemm_driver(4, tile_4x16_portable, m, n, k, a, lda, packed, bias, c, ldc, accumulate); return 1;
+    default: gemm_run(4, tile_4x16_portable, m, n, k, a, lda, packed, bias, c, ldc, accumulate); return 1;
     }
 }
 

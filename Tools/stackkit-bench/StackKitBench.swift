@@ -11,6 +11,6 @@ struct StackKitBench: AsyncParsableCommand {
             each is reported with ratio = ours / baseline. Results go to stdout (a table, or JSON lines with --json);
             progress and notes go to stderr.
             """,
-        subcommands: [KVCommand.self, SQLCommand.self, StoresCommand.self, SchedulerCommand.self, VectorCommand.self, MemoryCommand.self, InferenceCommand.self, TelemetryCommand.self]
+        subcommands: [KVCommand.self, SQLCommand.self, StoresCommand.self, SchedulerCommand.self, VectorCommand.self, MemoryCommand.self, InferenceCommand.self, TelemetryCommand.self, EmbedCommand.self]
     )
 }
