@@ -57,8 +57,10 @@ let package = Package(
         .library(name: "TelemetryOTLP", targets: ["TelemetryOTLP"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "LocalEmbeddings", targets: ["LocalEmbeddings"]),
+        .library(name: "StackKit", targets: ["StackKit"]),
         .executable(name: "stackkit", targets: ["stackkit"]),
         .executable(name: "stackkit-bench", targets: ["stackkit-bench"]),
+        .executable(name: "stackkit-example-local-memory", targets: ["stackkit-example-local-memory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -307,6 +309,24 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // MARK: Umbrella
+        // The embedded default stack in one import: Memory with the local MiniLM embedder and a FileStore source.
+        .target(
+            name: "StackKit",
+            dependencies: ["Memory", "Files", "LocalEmbeddings", "VectorIO", "VectorIOSQLite", "SQLStore", "StorageRefs"],
+            path: "Modules/StackKit"
+        ),
+        .executableTarget(
+            name: "stackkit-example-local-memory",
+            dependencies: ["StackKit"],
+            path: "Examples/LocalMemory"
+        ),
+
+        .testTarget(
+            name: "StackKitTests",
+            dependencies: ["StackKit"],
+            path: "Tests/StackKitTests"
+        ),
         .testTarget(
             name: "LocalEmbeddingsTests",
             dependencies: ["LocalEmbeddings", "CEmbeddingKernels"],

@@ -131,8 +131,9 @@ public struct URLDocumentLoader: DocumentSource {
         return (type, charset)
     }
 
-    /// The media type for common file extensions, or `nil`.
-    static func mimeType(forExtension pathExtension: String) -> String? {
+    /// The media type for common file extensions (`txt`, `md`, `html`, `csv`, `json`, `jsonl`, `xml`, `yaml`, `pdf`;
+    /// any letter case), or `nil` for others.
+    public static func mimeType(forExtension pathExtension: String) -> String? {
         switch pathExtension.lowercased() {
         case "txt", "text", "log": "text/plain"
         case "md", "markdown": "text/markdown"
