@@ -37,8 +37,9 @@ public struct WordPieceTokenizer: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw LocalEmbeddingsError.invalidFile(path: vocabularyPath, reason: "not UTF-8")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        // Split on scalars: as Characters, "\r\n" is one grapheme and would not split at "\n".
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            String(String.UnicodeScalarView(line.last == "\r" ? line.dropLast() : line[...]))
         }
         if lines.last == "" { lines.removeLast() }
         var vocabulary: [String: Int32] = [:]
