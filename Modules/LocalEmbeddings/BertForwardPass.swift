@@ -108,6 +108,8 @@ struct BertForwardPass: Sendable {
                 Self.layerNorm(hidden, rows: count, width: h, layer.outputNormWeight, layer.outputNormBias, c.layerNormEpsilon)
                 if let next { Self.projectQKV(next, buffers: buffers, range: range, hidden: h) }
             }
+            // A long batch on one worker never suspends inside a stage: let other tasks of the pool run between layers.
+            await Task.yield()
         }
         return (0..<sequences.count).map { index in
             Self.pool(buffers.hidden + starts[index] * h, rows: starts[index + 1] - starts[index], width: h,
