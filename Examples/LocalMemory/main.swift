@@ -22,9 +22,9 @@ do {
     // One SQLite file holds the file metadata, the vector stores and their chunks.
     let tables = try SQLiteTableStore(path: dataDirectory + "/memory.db")
     let files = try await FileStore.open(store: tables, configuration: FileStore.Configuration(directory: dataDirectory + "/files"))
-    let embedder = try await DefaultEmbeddingModel.load(directory: modelDirectory)
+    // No embedder passed: Memory's default is all-MiniLM-L6-v2, run in-process.
     let memory = try await LocalMemory.vectorStoreService(
-        tables: tables, files: files, embedder: embedder, keywordSearch: SQLiteKeywordSearch(store: tables))
+        tables: tables, files: files, modelDirectory: modelDirectory, keywordSearch: SQLiteKeywordSearch(store: tables))
 
     let documents = [
         ("sourdough.md", "# Sourdough\nA sourdough loaf rises with a starter of wild yeast and lactobacilli instead of commercial yeast. Feed the starter flour and water daily."),
@@ -37,7 +37,7 @@ do {
         ids.append(try await files.upload(Data(text.utf8), filename: name, purpose: .assistants).id)
     }
     let store = try await memory.createStore(name: "example", fileIDs: ids)
-    print("vector store \(store.id): \(store.fileCounts.completed) of \(store.fileCounts.total) files embedded with \(embedder.model) (\(SentenceEmbedder.kernelLevel))")
+    print("vector store \(store.id): \(store.fileCounts.completed) of \(store.fileCounts.total) files embedded with \(store.embeddingModel) (\(store.embeddingDimension) dimensions, \(SentenceEmbedder.kernelLevel) kernels)")
 
     for question in ["How do I make bread rise without store-bought yeast?", "What makes a volcano dangerous?", "How should I protect my files from loss?"] {
         let page = try await memory.search(storeID: store.id, queries: [question], maxNumResults: 2)

@@ -11,7 +11,8 @@ public enum LocalMemory {
     /// - Parameters:
     ///   - embedder: The default embedder (stores that name no model use it); when nil,
     ///     ``DefaultEmbeddingModel/load(directory:batchSize:maximumParallelism:)`` loads all-MiniLM-L6-v2 from
-    ///     `$STACKKIT_MINILM_DIR` or `$STACKKIT_HOME/models/all-MiniLM-L6-v2`.
+    ///     `modelDirectory`, else `$STACKKIT_MINILM_DIR`, else `$STACKKIT_HOME/models/all-MiniLM-L6-v2`.
+    ///   - modelDirectory: Where the default model's folder is, when `embedder` is nil.
     ///   - additionalEmbedders: Further models stores may name (`embedding_model`).
     ///   - tokenizer: What chunk sizes count; ``UnicodeScalarTokenizer`` by default (see there why).
     ///   - keywordSearch: The full-text backend for `keyword` and `hybrid` search (for SQLite tables,
@@ -22,6 +23,7 @@ public enum LocalMemory {
         tables: any TableStore,
         files: FileStore,
         embedder: (any Embedder)? = nil,
+        modelDirectory: String? = nil,
         additionalEmbedders: [any Embedder] = [],
         tokenizer: any TextTokenizer = UnicodeScalarTokenizer(),
         extractor: ContentExtractor = ContentExtractor(),
@@ -32,7 +34,7 @@ public enum LocalMemory {
         if let embedder {
             primary = embedder
         } else {
-            primary = try await DefaultEmbeddingModel.load()
+            primary = try await DefaultEmbeddingModel.load(directory: modelDirectory)
         }
         let service = try VectorStoreService(
             tables: tables, configuration: configuration, embedders: [primary] + additionalEmbedders,

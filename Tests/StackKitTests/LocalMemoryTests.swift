@@ -46,10 +46,9 @@ struct LocalMemoryTests {
         let directory = try #require(ProcessInfo.processInfo.environment["STACKKIT_TEST_MINILM_DIR"])
         let workspace = try await Workspace.make()
         defer { workspace.remove() }
-        let embedder = try await DefaultEmbeddingModel.load(directory: directory)
-        #expect(embedder.model == "all-MiniLM-L6-v2")
+        // No embedder given: the default, all-MiniLM-L6-v2, is loaded from the folder.
         let memory = try await LocalMemory.vectorStoreService(
-            tables: workspace.tables, files: workspace.files, embedder: embedder,
+            tables: workspace.tables, files: workspace.files, modelDirectory: directory,
             keywordSearch: SQLiteKeywordSearch(store: workspace.tables))
         var ids: [String: String] = [:]
         for (name, text) in Self.corpus {
@@ -58,6 +57,8 @@ struct LocalMemoryTests {
         let store = try await memory.createStore(name: "e2e", fileIDs: Self.corpus.map { ids[$0.0]! })
         #expect(store.fileCounts.completed == Self.corpus.count)
         #expect(store.fileCounts.failed == 0)
+        #expect(store.embeddingModel == "all-MiniLM-L6-v2")
+        #expect(store.embeddingDimension == 384)
 
         let questions = [
             ("How do I make bread rise without store-bought yeast?", "sourdough.md"),
