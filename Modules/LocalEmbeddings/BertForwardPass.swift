@@ -1,11 +1,13 @@
 import CEmbeddingKernels
+import Dispatch
 
 /// Working memory of one forward pass over a packed batch.
 ///
 /// `@unchecked Sendable`: the stage workers that share it write disjoint parts — row ranges in the row stages,
 /// (sequence, head) column blocks of `context` and their own `scratch` slice in the attention stage — and every
-/// stage ends by joining its task group before the next stage reads, so no float is accessed by two tasks at once
-/// and each read is ordered after the write it depends on. The memory is freed in `deinit`, after the last join.
+/// stage ends when `concurrentPerform` has returned from every iteration, before the next stage reads, so no float is
+/// accessed by two threads at once and each read is ordered after the write it depends on. The memory is freed in
+/// `deinit`, after the last stage returned.
 final class ForwardBuffers: @unchecked Sendable {
     let hidden: UnsafeMutablePointer<Float>
     let qkv: UnsafeMutablePointer<Float>
@@ -38,7 +40,8 @@ final class ForwardBuffers: @unchecked Sendable {
 /// each real token the same attention as running its sequence alone, because masked keys get a weight of exactly
 /// zero; packing computes exactly those rows and nothing else, so a batch costs the sum of its lengths. Row-local
 /// work (embeddings, projections, feed-forward, layer norms) is split into contiguous row ranges, attention into
-/// (sequence, head) pairs; each stage runs on up to `workers` tasks.
+/// (sequence, head) pairs; each stage runs on up to `workers` threads (`DispatchQueue.concurrentPerform`). The pass is
+/// synchronous: callers run it off Swift's cooperative pool (``SentenceEmbedder`` uses a Dispatch global queue).
 struct BertForwardPass: Sendable {
     let weights: BertEncoderWeights
     let configuration: SentenceModelConfiguration
@@ -46,13 +49,13 @@ struct BertForwardPass: Sendable {
     /// The pooled (and, when configured, normalised) vector of each sequence, in order.
     ///
     /// - Precondition: every sequence is non-empty, no longer than `maximumPositions`, with ids below the vocabulary size.
-    func run(_ sequences: [[Int32]], workers requested: Int) async -> [[Float]] {
+    func run(_ sequences: [[Int32]], workers requested: Int) -> [[Float]] {
         let c = configuration
         let h = c.hiddenSize, inter = c.intermediateSize
         let starts = sequences.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         let rows = starts.last!
         let longest = sequences.map(\.count).max() ?? 0
-        // Fewer than ~8 rows per worker is not worth a task.
+        // Fewer than ~8 rows per worker is not worth a thread.
         let workers = max(1, min(requested, rows / 8))
         let buffers = ForwardBuffers(rows: rows, hidden: h, intermediate: inter, workers: workers, longest: longest)
         let tokenIDs = sequences.flatMap { $0 }
@@ -62,7 +65,7 @@ struct BertForwardPass: Sendable {
         let weights = self.weights
 
         // Embeddings, their layer norm and the first layer's Q, K, V.
-        await Self.parallel(workers) { part in
+        Self.parallel(workers) { part in
             let range = ranges[part]
             guard !range.isEmpty else { return }
             weights.wordEmbeddings.withUnsafeBufferPointer { words in
@@ -84,7 +87,7 @@ struct BertForwardPass: Sendable {
         let scale = 1 / Float(c.headSize).squareRoot()
         for layerIndex in 0..<c.layerCount {
             let layer = weights.layers[layerIndex]
-            await Self.parallel(workers) { part in
+            Self.parallel(workers) { part in
                 let scratch = buffers.scratch + part * buffers.scratchStride
                 for (sequence, head) in attentionWork[part] {
                     let start = starts[sequence], length = starts[sequence + 1] - start
@@ -94,7 +97,7 @@ struct BertForwardPass: Sendable {
                 }
             }
             let next = layerIndex + 1 < c.layerCount ? weights.layers[layerIndex + 1] : nil
-            await Self.parallel(workers) { part in
+            Self.parallel(workers) { part in
                 let range = ranges[part]
                 guard !range.isEmpty else { return }
                 let count = range.count
@@ -108,8 +111,6 @@ struct BertForwardPass: Sendable {
                 Self.layerNorm(hidden, rows: count, width: h, layer.outputNormWeight, layer.outputNormBias, c.layerNormEpsilon)
                 if let next { Self.projectQKV(next, buffers: buffers, range: range, hidden: h) }
             }
-            // A long batch on one worker never suspends inside a stage: let other tasks of the pool run between layers.
-            await Task.yield()
         }
         return (0..<sequences.count).map { index in
             Self.pool(buffers.hidden + starts[index] * h, rows: starts[index + 1] - starts[index], width: h,
@@ -174,15 +175,12 @@ struct BertForwardPass: Sendable {
         return assignment
     }
 
-    /// Runs `body(0..<parts)`, part 0 in the calling task and the rest as child tasks, and returns when all are done.
-    static func parallel(_ parts: Int, _ body: @escaping @Sendable (Int) -> Void) async {
+    /// Runs `body(0..<parts)` on up to `parts` threads (the calling one included) and returns when all are done.
+    static func parallel(_ parts: Int, _ body: @Sendable (Int) -> Void) {
         guard parts > 1 else {
             body(0)
             return
         }
-        await withTaskGroup(of: Void.self) { group in
-            for part in 1..<parts { group.addTask { body(part) } }
-            body(0)
-        }
+        DispatchQueue.concurrentPerform(iterations: parts, execute: body)
     }
 }

@@ -1,4 +1,5 @@
 import CEmbeddingKernels
+import Dispatch
 import Foundation
 
 /// A sentence-transformers BERT model (all-MiniLM-L6-v2 and its kind) run in-process: text in, sentence vectors out.
@@ -10,8 +11,9 @@ import Foundation
 ///
 /// Immutable after loading and safe to share; concurrent `embed` calls run independently. Each call sorts its
 /// texts by length, encodes them in batches of ``batchSize`` and spreads every batch over up to
-/// ``maximumParallelism`` tasks. The matrix kernels pick AVX-512, AVX2+FMA or portable code at run time
-/// (``kernelLevel``).
+/// ``maximumParallelism`` threads. The arithmetic runs on Dispatch's global worker threads, not on Swift's
+/// cooperative pool: the calling task suspends while a batch computes, and other tasks keep running. The matrix
+/// kernels pick AVX-512, AVX2+FMA or portable code at run time (``kernelLevel``).
 public final class SentenceEmbedder: Sendable {
     /// The name recorded with embeddings (the folder's name unless given).
     public let model: String
@@ -21,7 +23,7 @@ public final class SentenceEmbedder: Sendable {
     public let tokenizer: WordPieceTokenizer
     /// Texts per forward pass.
     public let batchSize: Int
-    /// Tasks a forward pass is spread over.
+    /// Threads a forward pass is spread over.
     public let maximumParallelism: Int
     let forward: BertForwardPass
 
@@ -33,7 +35,7 @@ public final class SentenceEmbedder: Sendable {
     /// - Parameters:
     ///   - model: The name reported by ``model``; the folder's last path component when nil.
     ///   - batchSize: Texts per forward pass (≥ 1); bounds memory, like sentence-transformers' `batch_size`.
-    ///   - maximumParallelism: Tasks per forward pass (≥ 1); the active processor count when nil.
+    ///   - maximumParallelism: Threads per forward pass (≥ 1); the active processor count when nil.
     /// - Throws: ``LocalEmbeddingsError`` naming the file, field or tensor at fault.
     public init(directory: String, model: String? = nil, batchSize: Int = 32,
                 maximumParallelism: Int? = nil) throws {
@@ -105,7 +107,13 @@ public final class SentenceEmbedder: Sendable {
         while start < order.count {
             try Task.checkCancellation()
             let batch = Array(order[start..<min(start + batchSize, order.count)])
-            let pooled = await forward.run(batch.map { ids[$0] }, workers: maximumParallelism)
+            let sequences = batch.map { ids[$0] }
+            let forward = self.forward, workers = maximumParallelism
+            let pooled = await withCheckedContinuation { (continuation: CheckedContinuation<[[Float]], Never>) in
+                DispatchQueue.global(qos: .userInitiated).async {
+                    continuation.resume(returning: forward.run(sequences, workers: workers))
+                }
+            }
             for (index, vector) in zip(batch, pooled) { vectors[index] = vector }
             start += batchSize
         }

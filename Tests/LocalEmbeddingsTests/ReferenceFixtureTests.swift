@@ -94,6 +94,34 @@ struct ReferenceFixtureTests {
         #expect(cosine(vectors[0], vectors[1]) > cosine(vectors[0], vectors[2]) + 0.3)
     }
 
+    @Test("embedding keeps Swift's cooperative pool free: a task started during busy embeds finishes before them")
+    func cooperativePoolStaysFree() async throws {
+        let directory = try #require(MiniLMModel.directory)
+        let embedder = try await SentenceEmbedder.load(directory: directory, batchSize: 1, maximumParallelism: 1)
+        let long = [String(repeating: "retrieval augmented generation ", count: 40)]
+        actor Order {
+            var finished: [String] = []
+            func record(_ name: String) { finished.append(name) }
+        }
+        let order = Order()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // More embedding calls than the pool has threads: with the arithmetic on the pool, none would be left.
+            for index in 0..<(ProcessInfo.processInfo.activeProcessorCount + 1) {
+                group.addTask {
+                    _ = try await embedder.embed(long)
+                    await order.record("embed \(index)")
+                }
+            }
+            group.addTask {
+                for _ in 0..<100 { await Task.yield() }
+                await order.record("probe")
+            }
+            try await group.waitForAll()
+        }
+        let finished = await order.finished
+        #expect(finished.first == "probe", "\(finished)")
+    }
+
     @Test("cancelling stops between batches with CancellationError")
     func cancellation() async throws {
         let directory = try #require(MiniLMModel.directory)

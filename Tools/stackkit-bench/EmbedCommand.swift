@@ -134,33 +134,22 @@ struct EmbedCommand: AsyncParsableCommand {
     /// Runs Scripts/embeddings/st_bench.py; a missing interpreter or library becomes a note, never an error.
     static func runPeer(python: String, model: String, sentences: [String], runs: Int) async throws -> Peer {
         var peer = Peer()
-        guard !python.isEmpty else {
-            peer.notes.append("sentence-transformers skipped (--python '')")
-            return peer
-        }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Scripts/embeddings/st_bench.py").standardized.path
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("stackkit-bench-sentences-\(UUID()).txt")
         try Data((sentences.joined(separator: "\n") + "\n").utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let output: Subprocess.Output
-        do {
-            output = try await Subprocess.run([python, script, "--model", model, "--sentences", file.path, "--runs", String(runs),
-                                               "--single-count", String(singleCount)] + batchSizes.flatMap { ["--batch", String($0)] })
-        } catch {
-            peer.notes.append("sentence-transformers not run: \(error)")
+        let outcome = await PythonPeer.run(
+            python: python, script: "embeddings/st_bench.py",
+            arguments: ["--model", model, "--sentences", file.path, "--runs", String(runs), "--single-count", String(singleCount)]
+                + batchSizes.flatMap { ["--batch", String($0)] })
+        guard case .lines(let objects) = outcome else {
+            if case .unavailable(let note) = outcome { peer.notes.append("sentence-transformers: " + note) }
             return peer
         }
-        guard output.status == 0 else {
-            peer.notes.append("sentence-transformers failed (exit \(output.status)): \(output.standardError.suffix(300))")
-            return peer
-        }
-        for line in output.standardOutput.split(separator: "\n") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+        for object in objects {
             if object["missing"] as? Bool == true {
                 peer.notes.append("sentence-transformers: not installed for \(python) (pip install sentence-transformers)")
-            } else if object["peer"] != nil {
-                peer.notes.append("peer: " + line)
+            } else if let name = object["peer"] as? String {
+                peer.notes.append("peer: \(name) \(object["version"] ?? "?"), torch \(object["torch"] ?? "?"), \(object["threads"] ?? "?") threads")
             } else if let batch = object["batch"] as? Int, let rate = object["sentences_per_s"] as? Double {
                 peer.rates[batch, default: []].append(rate)
             } else if let check = object["check"] as? [Double] {

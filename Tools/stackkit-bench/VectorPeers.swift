@@ -25,42 +25,32 @@ struct VectorPeers {
         repeat runs: Int
     ) async throws -> VectorPeers {
         var peers = VectorPeers()
-        guard !python.isEmpty else {
-            peers.notes.append("peers skipped (--python '')")
-            return peers
-        }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Scripts/vector_peer.py").standardized.path
-        guard FileManager.default.fileExists(atPath: script) else {
-            peers.notes.append("peers skipped: \(script) not found")
-            return peers
-        }
         let vectorsURL = workspace.appendingPathComponent("vectors.f32")
         let queriesURL = workspace.appendingPathComponent("queries.f32")
         try data.flatVectors.withUnsafeBytes { try Data($0).write(to: vectorsURL) }
         let queryFlat = data.queries.flatMap { $0 }
         try queryFlat.withUnsafeBytes { try Data($0).write(to: queriesURL) }
-        let output = try await Subprocess.run([
-            python, script,
+        let outcome = await PythonPeer.run(python: python, script: "vector_peer.py", arguments: [
             "--vectors", vectorsURL.path, "--count", String(data.count), "--dim", String(data.dimension),
             "--queries", queriesURL.path, "--query-count", String(data.queries.count),
             "--single", String(singleQueries), "--k", String(k), "--batch", String(batch), "--repeat", String(runs),
         ])
-        guard output.status == 0 else {
-            peers.notes.append("peers failed (exit \(output.status)): \(output.standardError.suffix(300))")
+        guard case .lines(let objects) = outcome else {
+            if case .unavailable(let note) = outcome { peers.notes.append(note) }
             return peers
         }
-        for line in output.standardOutput.split(separator: "\n") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let peer = object["peer"] as? String
-            else { continue }
+        for object in objects {
+            guard let peer = object["peer"] as? String else { continue }
             if object["missing"] as? Bool == true {
                 peers.notes.append("\(peer): not installed (pip install numpy faiss-cpu)")
             } else if let ids = object["check_ids"] as? [Int] {
                 peers.checkIDs[peer] = ids
             } else if let mode = object["mode"] as? String, let rate = object["queries_per_s"] as? Double {
                 peers.queriesPerSecond[peer, default: [:]][mode] = rate
-                if mode == "single" { peers.notes.append("\(peer): " + line) }
+                if mode == "single", let line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+                    // The whole line: version, threads and BLAS settings name the peer's exact setup.
+                    peers.notes.append("\(peer): " + String(decoding: line, as: UTF8.self))
+                }
             }
         }
         return peers
