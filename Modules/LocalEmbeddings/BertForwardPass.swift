@@ -1,11 +1,10 @@
 import CEmbeddingKernels
-import Dispatch
 
 /// Working memory of one forward pass over a packed batch.
 ///
 /// `@unchecked Sendable`: the stage workers that share it write disjoint parts — row ranges in the row stages,
 /// (sequence, head) column blocks of `context` and their own `scratch` slice in the attention stage — and every
-/// stage ends when `concurrentPerform` has returned from every iteration, before the next stage reads, so no float is
+/// stage ends when every part has returned (``ComputeThreads/parallel(_:_:)`` waits for them), before the next stage reads, so no float is
 /// accessed by two threads at once and each read is ordered after the write it depends on. The memory is freed in
 /// `deinit`, after the last stage returned.
 final class ForwardBuffers: @unchecked Sendable {
@@ -40,8 +39,8 @@ final class ForwardBuffers: @unchecked Sendable {
 /// each real token the same attention as running its sequence alone, because masked keys get a weight of exactly
 /// zero; packing computes exactly those rows and nothing else, so a batch costs the sum of its lengths. Row-local
 /// work (embeddings, projections, feed-forward, layer norms) is split into contiguous row ranges, attention into
-/// (sequence, head) pairs; each stage runs on up to `workers` threads (`DispatchQueue.concurrentPerform`). The pass is
-/// synchronous: callers run it off Swift's cooperative pool (``SentenceEmbedder`` uses a Dispatch global queue).
+/// (sequence, head) pairs; each stage runs on the calling thread and up to `workers − 1` helper threads. The pass is
+/// synchronous and blocks its thread: ``SentenceEmbedder`` runs it on a thread of its own.
 struct BertForwardPass: Sendable {
     let weights: BertEncoderWeights
     let configuration: SentenceModelConfiguration
@@ -49,7 +48,7 @@ struct BertForwardPass: Sendable {
     /// The pooled (and, when configured, normalised) vector of each sequence, in order.
     ///
     /// - Precondition: every sequence is non-empty, no longer than `maximumPositions`, with ids below the vocabulary size.
-    func run(_ sequences: [[Int32]], workers requested: Int) -> [[Float]] {
+    func run(_ sequences: [[Int32]], workers requested: Int, helpers: ComputeThreads) -> [[Float]] {
         let c = configuration
         let h = c.hiddenSize, inter = c.intermediateSize
         let starts = sequences.reduce(into: [0]) { $0.append($0.last! + $1.count) }
@@ -65,7 +64,7 @@ struct BertForwardPass: Sendable {
         let weights = self.weights
 
         // Embeddings, their layer norm and the first layer's Q, K, V.
-        Self.parallel(workers) { part in
+        helpers.parallel(workers) { part in
             let range = ranges[part]
             guard !range.isEmpty else { return }
             weights.wordEmbeddings.withUnsafeBufferPointer { words in
@@ -87,7 +86,7 @@ struct BertForwardPass: Sendable {
         let scale = 1 / Float(c.headSize).squareRoot()
         for layerIndex in 0..<c.layerCount {
             let layer = weights.layers[layerIndex]
-            Self.parallel(workers) { part in
+            helpers.parallel(workers) { part in
                 let scratch = buffers.scratch + part * buffers.scratchStride
                 for (sequence, head) in attentionWork[part] {
                     let start = starts[sequence], length = starts[sequence + 1] - start
@@ -97,7 +96,7 @@ struct BertForwardPass: Sendable {
                 }
             }
             let next = layerIndex + 1 < c.layerCount ? weights.layers[layerIndex + 1] : nil
-            Self.parallel(workers) { part in
+            helpers.parallel(workers) { part in
                 let range = ranges[part]
                 guard !range.isEmpty else { return }
                 let count = range.count
@@ -173,14 +172,5 @@ struct BertForwardPass: Sendable {
             }
         }
         return assignment
-    }
-
-    /// Runs `body(0..<parts)` on up to `parts` threads (the calling one included) and returns when all are done.
-    static func parallel(_ parts: Int, _ body: @Sendable (Int) -> Void) {
-        guard parts > 1 else {
-            body(0)
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: parts, execute: body)
     }
 }

@@ -1,5 +1,4 @@
 import CEmbeddingKernels
-import Dispatch
 import Foundation
 
 /// A sentence-transformers BERT model (all-MiniLM-L6-v2 and its kind) run in-process: text in, sentence vectors out.
@@ -11,8 +10,9 @@ import Foundation
 ///
 /// Immutable after loading and safe to share; concurrent `embed` calls run independently. Each call sorts its
 /// texts by length, encodes them in batches of ``batchSize`` and spreads every batch over up to
-/// ``maximumParallelism`` threads. The arithmetic runs on Dispatch's global worker threads, not on Swift's
-/// cooperative pool: the calling task suspends while a batch computes, and other tasks keep running. The matrix
+/// ``maximumParallelism`` threads. The arithmetic runs on threads the embedder owns (one that runs batches in
+/// arrival order, `maximumParallelism − 1` helpers), never on Swift's cooperative pool or Dispatch's global queues:
+/// the calling task suspends while its batch computes, and other tasks keep running. The matrix
 /// kernels pick AVX-512, AVX2+FMA or portable code at run time (``kernelLevel``).
 public final class SentenceEmbedder: Sendable {
     /// The name recorded with embeddings (the folder's name unless given).
@@ -26,6 +26,10 @@ public final class SentenceEmbedder: Sendable {
     /// Threads a forward pass is spread over.
     public let maximumParallelism: Int
     let forward: BertForwardPass
+    /// Runs batches, one at a time, in arrival order.
+    private let driver: ComputeThreads
+    /// Run the other parts of each stage.
+    private let helpers: ComputeThreads
 
     /// Loads the model folder at `directory`, reading it on the calling thread (~90 MB for MiniLM).
     ///
@@ -56,8 +60,15 @@ public final class SentenceEmbedder: Sendable {
         self.tokenizer = tokenizer
         self.batchSize = batchSize
         self.maximumParallelism = maximumParallelism ?? ProcessInfo.processInfo.activeProcessorCount
+        self.driver = ComputeThreads(count: 1, name: "SentenceEmbedder")
+        self.helpers = ComputeThreads(count: self.maximumParallelism - 1, name: "SentenceEmbedder-helper")
         let trimmed = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         self.model = model ?? (trimmed.split(separator: "/").last.map(String.init) ?? trimmed)
+    }
+
+    deinit {
+        driver.stop()
+        helpers.stop()
     }
 
     /// Loads the model folder at `directory` on a dedicated thread, keeping the file reads off the concurrency pool.
@@ -100,23 +111,64 @@ public final class SentenceEmbedder: Sendable {
     ///
     /// - Throws: `CancellationError` when the task is cancelled (checked between batches).
     public func embed(_ texts: [String]) async throws -> [[Float]] {
-        let ids = texts.map(tokenIDs)
+        try Task.checkCancellation()
+        guard !texts.isEmpty else { return [] }
+        // Tokenizing, sorting and every batch run on the embedder's driver thread; cancelling the task sets a flag
+        // the driver checks between batches.
+        let cancelled = CancellationFlag()
+        let vectors = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<[[Float]]?, Never>) in
+                let forward = self.forward, tokenizer = self.tokenizer, length = configuration.maximumSequenceLength
+                let batchSize = self.batchSize, workers = maximumParallelism, helpers = self.helpers
+                driver.submit {
+                    continuation.resume(returning: Self.compute(
+                        texts, tokenizer: tokenizer, maximumLength: length, forward: forward, batchSize: batchSize,
+                        workers: workers, helpers: helpers, cancelled: cancelled))
+                }
+            }
+        } onCancel: {
+            cancelled.set()
+        }
+        guard let vectors else { throw CancellationError() }
+        return vectors
+    }
+
+    /// The vectors of `texts` in input order, or nil when `cancelled` was set before the last batch.
+    private static func compute(
+        _ texts: [String], tokenizer: WordPieceTokenizer, maximumLength: Int, forward: BertForwardPass,
+        batchSize: Int, workers: Int, helpers: ComputeThreads, cancelled: CancellationFlag
+    ) -> [[Float]]? {
+        let ids = texts.map { tokenizer.encode($0, maximumLength: maximumLength) }
         let order = ids.indices.sorted { ids[$0].count > ids[$1].count }
         var vectors = [[Float]](repeating: [], count: texts.count)
         var start = 0
         while start < order.count {
-            try Task.checkCancellation()
+            if cancelled.isSet { return nil }
             let batch = Array(order[start..<min(start + batchSize, order.count)])
-            let sequences = batch.map { ids[$0] }
-            let forward = self.forward, workers = maximumParallelism
-            let pooled = await withCheckedContinuation { (continuation: CheckedContinuation<[[Float]], Never>) in
-                DispatchQueue.global(qos: .userInitiated).async {
-                    continuation.resume(returning: forward.run(sequences, workers: workers))
-                }
-            }
+            let pooled = forward.run(batch.map { ids[$0] }, workers: workers, helpers: helpers)
             for (index, vector) in zip(batch, pooled) { vectors[index] = vector }
             start += batchSize
         }
         return vectors
+    }
+}
+
+/// Set when the embedding task is cancelled; read by the driver thread between batches.
+///
+/// `@unchecked Sendable`: `value` is only read and written with `lock` held.
+final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
+    }
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
     }
 }

@@ -50,6 +50,9 @@ struct ReferenceFixture: Decodable {
     var produced_by: [String: String]
     var cases: [Case]
 
+    /// Decoded once per process (the file is 330 KB; several tests read it).
+    static let shared = Result { try load() }
+
     static func load() throws -> ReferenceFixture {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/minilm-reference.json")
         return try JSONDecoder().decode(ReferenceFixture.self, from: Data(contentsOf: url))

@@ -7,7 +7,7 @@ import Testing
 struct ReferenceFixtureTests {
     @Test("the fixture covers what the issue asks for")
     func fixtureCoverage() throws {
-        let fixture = try ReferenceFixture.load()
+        let fixture = try ReferenceFixture.shared.get()
         #expect(fixture.cases.count >= 50)
         #expect(fixture.max_seq_length == 256)
         #expect(fixture.cases.contains { $0.text.isEmpty })
@@ -19,7 +19,7 @@ struct ReferenceFixtureTests {
     @Test("token ids equal the reference tokenizer's for every text")
     func tokenIDs() async throws {
         let embedder = try await MiniLMModel.shared()
-        for reference in try ReferenceFixture.load().cases {
+        for reference in try ReferenceFixture.shared.get().cases {
             #expect(embedder.tokenIDs(reference.text) == reference.ids, "text: \(reference.text.debugDescription)")
         }
     }
@@ -27,7 +27,7 @@ struct ReferenceFixtureTests {
     @Test("embeddings match within 1e-4 (maximum absolute difference), embedded as one batch")
     func embeddingsInOneCall() async throws {
         let embedder = try await MiniLMModel.shared()
-        let cases = try ReferenceFixture.load().cases
+        let cases = try ReferenceFixture.shared.get().cases
         let vectors = try await embedder.embed(cases.map(\.text))
         var worst: Float = 0
         for (reference, vector) in zip(cases, vectors) {
@@ -44,7 +44,7 @@ struct ReferenceFixtureTests {
     @Test("a text embedded alone equals the same text inside a batch of other lengths")
     func batchingDoesNotChangeVectors() async throws {
         let embedder = try await MiniLMModel.shared()
-        let cases = try ReferenceFixture.load().cases
+        let cases = try ReferenceFixture.shared.get().cases
         let picked = [cases[0], cases[12], cases.last!, cases[30]]
         let together = try await embedder.embed(picked.map(\.text))
         for (index, reference) in picked.enumerated() {
@@ -60,7 +60,7 @@ struct ReferenceFixtureTests {
         let directory = try #require(MiniLMModel.directory)
         // Batches of 3 over one task, so several forward passes and the length sort are exercised.
         let small = try await SentenceEmbedder.load(directory: directory, batchSize: 3, maximumParallelism: 1)
-        let cases = Array(try ReferenceFixture.load().cases.prefix(11))
+        let cases = Array(try ReferenceFixture.shared.get().cases.prefix(11))
         let texts = cases.map(\.text) + [cases[2].text]
         let vectors = try await small.embed(texts)
         #expect(vectors.count == texts.count)
@@ -94,34 +94,6 @@ struct ReferenceFixtureTests {
         #expect(cosine(vectors[0], vectors[1]) > cosine(vectors[0], vectors[2]) + 0.3)
     }
 
-    @Test("embedding keeps Swift's cooperative pool free: a task started during busy embeds finishes before them")
-    func cooperativePoolStaysFree() async throws {
-        let directory = try #require(MiniLMModel.directory)
-        let embedder = try await SentenceEmbedder.load(directory: directory, batchSize: 1, maximumParallelism: 1)
-        let long = [String(repeating: "retrieval augmented generation ", count: 40)]
-        actor Order {
-            var finished: [String] = []
-            func record(_ name: String) { finished.append(name) }
-        }
-        let order = Order()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            // More embedding calls than the pool has threads: with the arithmetic on the pool, none would be left.
-            for index in 0..<(ProcessInfo.processInfo.activeProcessorCount + 1) {
-                group.addTask {
-                    _ = try await embedder.embed(long)
-                    await order.record("embed \(index)")
-                }
-            }
-            group.addTask {
-                for _ in 0..<100 { await Task.yield() }
-                await order.record("probe")
-            }
-            try await group.waitForAll()
-        }
-        let finished = await order.finished
-        #expect(finished.first == "probe", "\(finished)")
-    }
-
     @Test("cancelling stops between batches with CancellationError")
     func cancellation() async throws {
         let directory = try #require(MiniLMModel.directory)
@@ -131,5 +103,12 @@ struct ReferenceFixtureTests {
             return try await embedder.embed(["one", "two"])
         }
         await #expect(throws: CancellationError.self) { try await task.value }
+
+        // Cancelled while its batches run on the driver thread: the flag stops it before the remaining batches.
+        let long = Array(repeating: String(repeating: "retrieval ", count: 260), count: 8)
+        let running = Task { try await embedder.embed(long) }
+        await Task.yield()
+        running.cancel()
+        await #expect(throws: CancellationError.self) { try await running.value }
     }
 }
