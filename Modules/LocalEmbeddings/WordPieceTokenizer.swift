@@ -11,7 +11,9 @@ import Foundation
 /// - accents are stripped by canonical decomposition and dropping nonspacing marks (Mn), then each scalar is
 ///   lowercased with its full Unicode mapping (no context rules);
 /// - words split at whitespace, and punctuation (ASCII punctuation or any P* category) stands alone;
-/// - a word longer than 100 scalars, or one WordPiece cannot cover, becomes `[UNK]`.
+/// - a word longer than 100 scalars, or one WordPiece cannot cover, becomes `[UNK]`;
+/// - special tokens written in the text (`[SEP]`, `[MASK]`, … exactly, case-sensitive) are matched before all of
+///   this and become their ids, as Hugging Face's added tokens do.
 public struct WordPieceTokenizer: Sendable {
     /// The id of every vocabulary entry.
     public let vocabulary: [String: Int32]
@@ -25,6 +27,10 @@ public struct WordPieceTokenizer: Sendable {
     public let maximumWordLength = 100
     /// Ids of the special tokens.
     public let unknownID: Int32, classifierID: Int32, separatorID: Int32, paddingID: Int32
+    /// The special tokens recognised inside input text, with their ids: those of `[PAD]`, `[UNK]`, `[CLS]`, `[SEP]`
+    /// and `[MASK]` the vocabulary has.
+    public let specialTokens: [String: Int32]
+    private let specialScalars: [([Unicode.Scalar], Int32)]
 
     /// Reads `vocab.txt` (one token per line, the line number is the id).
     ///
@@ -72,6 +78,10 @@ public struct WordPieceTokenizer: Sendable {
         classifierID = try special("[CLS]")
         separatorID = try special("[SEP]")
         paddingID = try special("[PAD]")
+        let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].compactMap { token in vocabulary[token].map { (token, $0) } }
+        specialTokens = Dictionary(uniqueKeysWithValues: specials)
+        // Longest first, so a longer special token wins where two start at the same place.
+        specialScalars = specials.map { (Array($0.0.unicodeScalars), $0.1) }.sorted { $0.0.count > $1.0.count }
     }
 
     /// The word-piece ids of `text` framed by `[CLS]` and `[SEP]`, the pieces cut to `maximumLength − 2` when
@@ -83,22 +93,54 @@ public struct WordPieceTokenizer: Sendable {
         var ids: [Int32] = [classifierID]
         ids.reserveCapacity(min(maximumLength, text.utf8.count + 2))
         let limit = maximumLength - 1
-        for word in words(text) {
-            appendPieces(of: word, to: &ids, limit: limit)
-            if ids.count >= limit { break }
-        }
+        appendIDs(of: text, to: &ids, limit: limit)
         if ids.count > limit { ids.removeLast(ids.count - limit) }
         ids.append(separatorID)
         return ids
     }
 
-    /// The word pieces of `text` as strings, without special tokens and without truncation.
+    /// The word pieces of `text` as strings, without `[CLS]`/`[SEP]` framing and without truncation.
     public func tokenize(_ text: String) -> [String] {
         var names = [String](repeating: "", count: vocabulary.count)
         for (token, id) in vocabulary where Int(id) < names.count { names[Int(id)] = token }
         var ids: [Int32] = []
-        for word in words(text) { appendPieces(of: word, to: &ids, limit: .max) }
+        appendIDs(of: text, to: &ids, limit: .max)
         return ids.map { names[Int($0)] }
+    }
+
+    /// Appends the ids of `text` until `ids` holds `limit`: special tokens written in the text as their ids, the
+    /// stretches between them as word pieces.
+    private func appendIDs(of text: String, to ids: inout [Int32], limit: Int) {
+        let scalars = Array(text.unicodeScalars)
+        var segmentStart = 0
+        var index = 0
+        func flush(upTo end: Int) {
+            guard segmentStart < end, ids.count < limit else { return }
+            var segment = String.UnicodeScalarView()
+            segment.append(contentsOf: scalars[segmentStart..<end])
+            for word in words(String(segment)) {
+                appendPieces(of: word, to: &ids, limit: limit)
+                if ids.count >= limit { return }
+            }
+        }
+        while index < scalars.count {
+            if scalars[index] == "[", let (length, id) = specialToken(in: scalars, at: index) {
+                flush(upTo: index)
+                if ids.count < limit { ids.append(id) }
+                index += length
+                segmentStart = index
+            } else {
+                index += 1
+            }
+        }
+        flush(upTo: scalars.count)
+    }
+
+    private func specialToken(in scalars: [Unicode.Scalar], at index: Int) -> (Int, Int32)? {
+        for (token, id) in specialScalars where index + token.count <= scalars.count {
+            if scalars[index..<(index + token.count)].elementsEqual(token) { return (token.count, id) }
+        }
+        return nil
     }
 
     /// The normalised words of `text`: cleaned, CJK spaced, accents stripped, lowercased, split at whitespace

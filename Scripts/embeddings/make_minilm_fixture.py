@@ -88,6 +88,9 @@ TEXTS = [
     " ",
     "a",
     "?",
+    # special tokens written in the text (matched exactly, before normalisation)
+    "hello [SEP] world [MASK]",
+    "x[CLS]y and [cls] and [ SEP ] and [[PAD]]",
     # long
     "x" * 150,
     LONG * 4,

@@ -5,7 +5,7 @@ import Testing
 @Suite("WordPiece tokenizer")
 struct WordPieceTokenizerTests {
     static let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "world", ",", "!", "un", "##believ", "##able",
-                         "cafe", "北", "京", "a", "##b", "Hello", "é", ".", "x", "##x", "'", "s", "$", "~"]
+                         "cafe", "北", "京", "a", "##b", "Hello", "é", ".", "x", "##x", "'", "s", "$", "~", "[", "]", "sep"]
     static func tokenizer(lowercase: Bool = true) throws -> WordPieceTokenizer {
         try WordPieceTokenizer(vocabulary: Dictionary(uniqueKeysWithValues: tokens.enumerated().map { ($1, Int32($0)) }), lowercase: lowercase)
     }
@@ -44,6 +44,18 @@ struct WordPieceTokenizerTests {
         #expect(tokenizer.encode("hello world hello", maximumLength: 4) == [2, 5, 6, 3])
         #expect(tokenizer.encode("unbelievable", maximumLength: 4) == [2, 9, 10, 3])
         #expect(tokenizer.encode("hello", maximumLength: 2) == [2, 3])
+    }
+
+    @Test("special tokens written in the text become their ids, exactly and case-sensitively, before normalisation")
+    func specialTokensInText() throws {
+        let tokenizer = try Self.tokenizer()
+        #expect(tokenizer.specialTokens == ["[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "[MASK]": 4])
+        #expect(tokenizer.tokenize("hello[SEP]world") == ["hello", "[SEP]", "world"])
+        #expect(tokenizer.tokenize("[sep] [ SEP ]") == ["[", "sep", "]", "[", "sep", "]"])
+        #expect(tokenizer.tokenize("[[PAD]]") == ["[", "[PAD]", "]"])
+        #expect(tokenizer.encode("x [CLS]", maximumLength: 8) == [2, 20, 2, 3])
+        #expect(tokenizer.encode("hello [SEP] world", maximumLength: 4) == [2, 5, 3, 3])
+        #expect(tokenizer.encode("hello [SEP] world", maximumLength: 3) == [2, 5, 3])
     }
 
     @Test("without lowercasing, case and accents are kept (strip_accents follows do_lower_case)")
