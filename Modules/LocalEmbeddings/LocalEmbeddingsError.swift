@@ -13,6 +13,7 @@ public enum LocalEmbeddingsError: Error, Equatable, Sendable, CustomStringConver
     /// A tensor has a shape other than the configuration implies.
     case tensorShape(path: String, name: String, expected: [Int], found: [Int])
 
+    /// What went wrong and where, in one sentence.
     public var description: String {
         switch self {
         case .missingFile(let path):

