@@ -19,9 +19,17 @@ trap stop_services EXIT
 for service in "${SERVICES[@]}"; do "start_$service"; done
 
 swift build --build-tests
+COMPUTE_SUITES='LocalEmbeddingsTests|StackKitTests'
 log="$STACKKIT_TEST_STATE/swift-test.log"
 status=0
-swift test --skip-build --disable-xctest "$@" 2>&1 | tee "$log" || status=$?
+if [ "$#" -gt 0 ]; then
+  swift test --skip-build --disable-xctest "$@" 2>&1 | tee "$log" || status=$?
+else
+  # Two runs: the local-embedding suites keep both cores busy for half a minute (their C kernels are unoptimised in
+  # debug builds), which starves the timing-bounded suites (write deadlines, Redis expiry) running beside them.
+  swift test --skip-build --disable-xctest --skip "$COMPUTE_SUITES" 2>&1 | tee "$log" || status=$?
+  swift test --skip-build --disable-xctest --filter "$COMPUTE_SUITES" 2>&1 | tee -a "$log" || status=$?
+fi
 
 # One line per backend: how many conformance cases ran against it and whether they passed.
 echo
@@ -31,5 +39,5 @@ grep -E 'Test "[a-z -]+ conformance" ' "$log" | grep -E 'passed|failed|skipped' 
   || echo "  (none ran)"
 # End with the test runner's own closing line.
 echo
-grep -E 'Test run with [0-9]+ tests?' "$log" | tail -n 1 || true
+grep -E 'Test run with [0-9]+ tests?' "$log" | awk '!seen[$0]++' || true
 exit "$status"

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @testable import LocalEmbeddings
 
@@ -9,25 +12,28 @@ struct ComputeThreadsTests {
     /// Slots written by different threads, read after they are joined.
     final class Slots: @unchecked Sendable {  // each index is written by one part only; read after `parallel` returns
         var names: [String?]
-        init(_ count: Int) { names = Array(repeating: nil, count: count) }
+        var threads: [pthread_t?]
+        init(_ count: Int) {
+            names = Array(repeating: nil, count: count)
+            threads = Array(repeating: nil, count: count)
+        }
     }
 
-    @Test("parallel runs every part once: part 0 on the caller, the others on the pool's named threads")
+    @Test("parallel runs every part once: part 0 on the calling thread, the others on the pool's own threads")
     func parallelParts() async throws {
         let threads = ComputeThreads(count: 3, name: "test-helper")
         defer { threads.stop() }
         let slots = Slots(4)
-        let done = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            let caller = Thread {
-                Thread.current.name = "test-caller"
-                threads.parallel(4) { part in slots.names[part] = Thread.current.name ?? "" }
-                continuation.resume(returning: true)
-            }
-            caller.start()
+        let caller = await withCheckedContinuation { (continuation: CheckedContinuation<pthread_t, Never>) in
+            Thread {
+                threads.parallel(4) { part in slots.threads[part] = pthread_self() }
+                continuation.resume(returning: pthread_self())
+            }.start()
         }
-        #expect(done)
-        #expect(slots.names[0] == "test-caller")
-        for part in 1..<4 { #expect(slots.names[part]?.hasPrefix("test-helper-") == true, "\(slots.names)") }
+        #expect(slots.threads[0].map { pthread_equal($0, caller) != 0 } == true)
+        let helpers = slots.threads[1...].compactMap { $0 }
+        #expect(helpers.count == 3)
+        #expect(helpers.allSatisfy { pthread_equal($0, caller) == 0 })
     }
 
     @Test("one thread runs submitted jobs in order, and stop lets queued jobs finish")
