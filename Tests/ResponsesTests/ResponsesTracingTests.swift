@@ -9,7 +9,7 @@ import _TestBackends
 
 @Suite("Responses store tracing", .timeLimit(.minutes(1)))
 struct ResponsesTracingTests {
-    @Test("each public operation is a ResponsesStore span under the caller's, with the table; a missing response is an error span; 100 concurrent requests keep their own")
+    @Test("each public operation is a ResponsesStore span under the caller's, with the table; a missing response is an error span; 25 concurrent requests keep their own")
     func spans() async throws {
         let tracer = InMemoryTracer()
         let backend = try await TestTableBackend.open(.sqlite)
@@ -21,7 +21,9 @@ struct ResponsesTracingTests {
         )
         try await store.prepare()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<100 {
+            // 25, not 100: the writes serialise on one SQLite connection, and in a full test run on 2 cores 100 of them
+            // outlasted the durable write deadline (15 s); concurrency of 25 still interleaves every span.
+            for index in 0..<25 {
                 group.addTask {
                     try await tracer.withSpan("request \(index)") { _ in
                         try await store.store(try response(id: "resp_\(index)", createdAt: Int64(index)), input: [], messages: [])
