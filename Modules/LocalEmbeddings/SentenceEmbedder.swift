@@ -3,7 +3,8 @@ import Foundation
 
 /// A sentence-transformers BERT model (all-MiniLM-L6-v2 and its kind) run in-process: text in, sentence vectors out.
 ///
-/// Loads a model folder as sentence-transformers saves it — `config.json`, `model.safetensors`, `vocab.txt`, and
+/// Loads a model folder as sentence-transformers saves it — `config.json`, `model.safetensors`, `vocab.txt` (or
+/// `tokenizer.json`), and
 /// optionally `tokenizer_config.json`, `sentence_bert_config.json`, `1_Pooling/config.json`, `modules.json` — and
 /// computes what `SentenceTransformer.encode` computes: WordPiece ids truncated to `max_seq_length`, the BERT
 /// encoder, pooling (mean for MiniLM) and, when `modules.json` lists `Normalize`, unit length.
@@ -46,12 +47,25 @@ public final class SentenceEmbedder: Sendable {
         precondition(batchSize >= 1, "batchSize must be at least 1")
         precondition((maximumParallelism ?? 1) >= 1, "maximumParallelism must be at least 1")
         let configuration = try SentenceModelConfiguration(directory: directory)
-        let tokenizer = try WordPieceTokenizer(
-            vocabularyPath: directory + "/vocab.txt", lowercase: configuration.lowercase,
-            stripAccents: configuration.stripAccents, splitChineseCharacters: configuration.splitChineseCharacters)
+        // `vocab.txt`, or the WordPiece vocabulary inside `tokenizer.json` when a folder has only that.
+        let vocabularyPath: String
+        let tokenizer: WordPieceTokenizer
+        if !FileManager.default.fileExists(atPath: directory + "/vocab.txt"),
+           FileManager.default.fileExists(atPath: directory + "/tokenizer.json") {
+            vocabularyPath = directory + "/tokenizer.json"
+            tokenizer = try WordPieceTokenizer(
+                vocabulary: try WordPieceTokenizer.vocabulary(tokenizerJSONPath: vocabularyPath), lowercase: configuration.lowercase,
+                stripAccents: configuration.stripAccents, splitChineseCharacters: configuration.splitChineseCharacters,
+                source: vocabularyPath)
+        } else {
+            vocabularyPath = directory + "/vocab.txt"
+            tokenizer = try WordPieceTokenizer(
+                vocabularyPath: vocabularyPath, lowercase: configuration.lowercase,
+                stripAccents: configuration.stripAccents, splitChineseCharacters: configuration.splitChineseCharacters)
+        }
         guard tokenizer.vocabulary.count <= configuration.vocabularySize else {
             throw LocalEmbeddingsError.invalidFile(
-                path: directory + "/vocab.txt",
+                path: vocabularyPath,
                 reason: "\(tokenizer.vocabulary.count) tokens, more than config.json's vocab_size \(configuration.vocabularySize)")
         }
         let file = try SafetensorsFile(path: directory + "/model.safetensors")

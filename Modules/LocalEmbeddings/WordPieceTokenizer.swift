@@ -59,6 +59,35 @@ public struct WordPieceTokenizer: Sendable {
                       splitChineseCharacters: splitChineseCharacters, source: vocabularyPath)
     }
 
+    /// The WordPiece vocabulary of a Hugging Face `tokenizer.json` (`model.vocab`, token → id).
+    ///
+    /// - Throws: ``LocalEmbeddingsError/missingFile(path:)``; ``LocalEmbeddingsError/unsupported(path:field:value:)``
+    ///   when `model.type` is not `WordPiece`; ``LocalEmbeddingsError/invalidFile(path:reason:)`` when the file is not
+    ///   JSON, has no `model.vocab` object, or an id is not an integer in 0..<2³¹.
+    public static func vocabulary(tokenizerJSONPath path: String) throws -> [String: Int32] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw LocalEmbeddingsError.missingFile(path: path) }
+        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw LocalEmbeddingsError.invalidFile(path: path, reason: "not a JSON object")
+        }
+        guard let model = root["model"] as? [String: Any] else {
+            throw LocalEmbeddingsError.invalidFile(path: path, reason: "no model object")
+        }
+        let type = model["type"] as? String ?? "(none)"
+        guard type == "WordPiece" else { throw LocalEmbeddingsError.unsupported(path: path, field: "model.type", value: type) }
+        guard let entries = model["vocab"] as? [String: Any] else {
+            throw LocalEmbeddingsError.invalidFile(path: path, reason: "model.vocab is not an object of token ids")
+        }
+        var vocabulary: [String: Int32] = [:]
+        vocabulary.reserveCapacity(entries.count)
+        for (token, value) in entries {
+            guard let number = value as? NSNumber, let id = Int32(exactly: number.doubleValue), id >= 0 else {
+                throw LocalEmbeddingsError.invalidFile(path: path, reason: "model.vocab[\(token)] is not a token id")
+            }
+            vocabulary[token] = id
+        }
+        return vocabulary
+    }
+
     /// A tokenizer over an explicit vocabulary; `source` names it in errors.
     ///
     /// - Throws: ``LocalEmbeddingsError/invalidFile(path:reason:)`` when a special token is missing.

@@ -29,6 +29,28 @@ struct ModelFolderTests {
         }
     }
 
+    @Test("a folder with tokenizer.json and no vocab.txt reads the WordPiece vocabulary from it, with the same ids")
+    func vocabularyFromTokenizerJSON() async throws {
+        var folder = TinyBertFolder()
+        let textPath = try folder.write()
+        defer { try? FileManager.default.removeItem(atPath: textPath) }
+        folder.vocabularyInTokenizerJSON = true
+        let jsonPath = try folder.write()
+        defer { try? FileManager.default.removeItem(atPath: jsonPath) }
+        let fromText = try SentenceEmbedder(directory: textPath), fromJSON = try SentenceEmbedder(directory: jsonPath)
+        #expect(fromJSON.tokenizer.vocabulary == fromText.tokenizer.vocabulary)
+        #expect(fromJSON.tokenIDs("the dogs sat on the mat.") == [2, 4, 10, 11, 6, 7, 4, 8, 9, 3])
+        let vectors = try await fromJSON.embed(["the cat sat"]), expected = try await fromText.embed(["the cat sat"])
+        #expect(vectors == expected)
+
+        // Another tokenizer model is named, not misread.
+        let bpe = jsonPath + "/tokenizer.json"
+        try JSONSerialization.data(withJSONObject: ["model": ["type": "BPE", "vocab": ["a": 0]]]).write(to: URL(fileURLWithPath: bpe))
+        #expect(throws: LocalEmbeddingsError.unsupported(path: bpe, field: "model.type", value: "BPE")) { try SentenceEmbedder(directory: jsonPath) }
+        try JSONSerialization.data(withJSONObject: ["model": ["type": "WordPiece", "vocab": ["a": "zero"]]]).write(to: URL(fileURLWithPath: bpe))
+        #expect(throws: LocalEmbeddingsError.invalidFile(path: bpe, reason: "model.vocab[a] is not a token id")) { try SentenceEmbedder(directory: jsonPath) }
+    }
+
     @Test("BF16 weights are widened to Float exactly")
     func bfloat16() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stackkit-bf16-\(UUID()).safetensors")

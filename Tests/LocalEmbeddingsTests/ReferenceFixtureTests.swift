@@ -24,6 +24,15 @@ struct ReferenceFixtureTests {
         }
     }
 
+    @Test("the model's tokenizer.json holds the same vocabulary as its vocab.txt")
+    func tokenizerJSONVocabulary() async throws {
+        let embedder = try await MiniLMModel.shared()
+        let directory = try #require(MiniLMModel.directory)
+        let vocabulary = try WordPieceTokenizer.vocabulary(tokenizerJSONPath: directory + "/tokenizer.json")
+        #expect(vocabulary.count == 30_522)
+        #expect(vocabulary == embedder.tokenizer.vocabulary)
+    }
+
     @Test("embeddings match within 1e-4 (maximum absolute difference), embedded as one batch")
     func embeddingsInOneCall() async throws {
         let embedder = try await MiniLMModel.shared()

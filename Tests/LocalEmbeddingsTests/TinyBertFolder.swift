@@ -12,6 +12,8 @@ struct TinyBertFolder {
     var configOverrides: [String: Any] = [:]
     var modules: [[String: Any]]? = nil
     var omitTensor: String? = nil
+    /// Writes the vocabulary into `tokenizer.json` (model.type WordPiece) instead of `vocab.txt`.
+    var vocabularyInTokenizerJSON = false
     var reshapeTensor: String? = nil
 
     /// Every tensor, by name, with its shape and values (deterministic).
@@ -70,7 +72,13 @@ struct TinyBertFolder {
         ]
         if normalize { moduleList.append(["idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"]) }
         try JSONSerialization.data(withJSONObject: modules ?? moduleList).write(to: directory.appendingPathComponent("modules.json"))
-        try (vocabulary.joined(separator: "\n") + "\n").write(to: directory.appendingPathComponent("vocab.txt"), atomically: true, encoding: .utf8)
+        if vocabularyInTokenizerJSON {
+            let vocab = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
+            try JSONSerialization.data(withJSONObject: ["version": "1.0", "model": ["type": "WordPiece", "unk_token": "[UNK]", "vocab": vocab]])
+                .write(to: directory.appendingPathComponent("tokenizer.json"))
+        } else {
+            try (vocabulary.joined(separator: "\n") + "\n").write(to: directory.appendingPathComponent("vocab.txt"), atomically: true, encoding: .utf8)
+        }
         try Self.safetensors(tensors().filter { $0.0 != omitTensor }.map { entry in
             entry.0 == reshapeTensor ? (entry.0, [entry.1.reduce(1, *)], entry.2) : entry
         }).write(to: directory.appendingPathComponent("model.safetensors"))
