@@ -101,9 +101,10 @@ public struct SafetensorsFile: Sendable {
             throw LocalEmbeddingsError.tensorShape(path: path, name: name, expected: expected, found: info.shape)
         }
         let count = expected.reduce(1, *)
-        let start = data.startIndex + dataStart + info.byteRange.lowerBound
+        // Offsets into the raw buffer, which starts at the file's first byte whatever `data.startIndex` is.
+        let start = dataStart + info.byteRange.lowerBound
         return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Float] in
-            let bytes = UnsafeRawBufferPointer(rebasing: raw[(start - data.startIndex)..<(start - data.startIndex + info.byteRange.count)])
+            let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<(start + info.byteRange.count)])
             switch info.dtype {
             case "F32":
                 return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in

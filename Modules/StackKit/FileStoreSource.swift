@@ -22,8 +22,7 @@ public struct FileStoreSource: VectorStoreFileSource {
     public func file(id: String) async throws -> SourceFile {
         let object = try await store.retrieve(id: id)
         let bytes = try await store.content(id: id)
-        let pathExtension = object.filename.split(separator: ".", omittingEmptySubsequences: false).count > 1
-            ? String(object.filename.split(separator: ".").last ?? "") : ""
+        let pathExtension = object.filename.lastIndex(of: ".").map { String(object.filename[$0...].dropFirst()) } ?? ""
         return SourceFile(
             filename: object.filename,
             document: LoadedDocument(source: object.filename, bytes: Array(bytes),

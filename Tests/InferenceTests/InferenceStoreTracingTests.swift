@@ -8,9 +8,8 @@ import _TestBackends
 
 @Suite("Inference store tracing")
 struct InferenceStoreTracingTests {
-    @Test("store, completion and list are InferenceStore spans under the caller's; an unknown cursor is an error span")
-    func spans() async throws {
-        let tracer = InMemoryTracer()
+    /// A prepared store over a fresh SQLite backend, traced by `tracer`.
+    static func tracedStore(_ tracer: InMemoryTracer) async throws -> (TestTableBackend, InferenceStore) {
         let backend = try await TestTableBackend.open(.sqlite)
         let store = InferenceStore(
             tables: backend.store,
@@ -19,6 +18,13 @@ struct InferenceStoreTracingTests {
             tracer: tracer
         )
         try await store.prepare()
+        return (backend, store)
+    }
+
+    @Test("store, completion and list are InferenceStore spans under the caller's; an unknown cursor is an error span")
+    func spans() async throws {
+        let tracer = InMemoryTracer()
+        let (backend, store) = try await Self.tracedStore(tracer)
         try await tracer.withSpan("request") { _ in
             try await store.store(try completion(id: "c1", created: 1), inputMessages: [.user("hi")])
             _ = try await store.completion(id: "c1")
@@ -37,14 +43,7 @@ struct InferenceStoreTracingTests {
     @Test("25 concurrent traced stores each keep their InferenceStore span under their own root")
     func concurrentParents() async throws {
         let tracer = InMemoryTracer()
-        let backend = try await TestTableBackend.open(.sqlite)
-        let store = InferenceStore(
-            tables: backend.store,
-            reference: InferenceStoreReference(backend: "sql_default", tableName: "traced_completions"),
-            logger: quietLogger,
-            tracer: tracer
-        )
-        try await store.prepare()
+        let (backend, store) = try await Self.tracedStore(tracer)
         try await withThrowingTaskGroup(of: Void.self) { group in
             // 25, not 100: the writes serialise on one SQLite connection, and in a full test run on 2 cores 100 of them
             // outlasted the durable write deadline (15 s); concurrency of 25 still interleaves every span.
